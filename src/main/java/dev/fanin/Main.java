@@ -1,0 +1,70 @@
+package dev.fanin;
+
+import dev.fanin.config.ConfigException;
+import dev.fanin.config.ConfigLoader;
+import dev.fanin.config.FaninConfig;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Command line entry point: java -jar fanin.jar [--config FILE]. */
+public final class Main {
+  private static final Path DEFAULT_CONFIG = Path.of("conf", "config.json");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    Path configFile;
+    FaninConfig config;
+    try {
+      configFile = configFile(args);
+      config = ConfigLoader.load(configFile, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("fanin: invalid config: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Vertx vertx = Vertx.vertx();
+    Fanin fanin = new Fanin(vertx, config);
+    fanin.start().onComplete(ar -> {
+      if (ar.succeeded()) {
+        log.info("fanin listening on http://{}:{} ({} instances, config {})", config.http().host(),
+            fanin.port(), fanin.instances(), configFile == null ? "built-in defaults" : configFile);
+      } else {
+        log.error("fanin failed to start: {}", ar.cause().getMessage());
+        vertx.close().onComplete(v -> System.exit(1));
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+      } catch (Exception e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "fanin-shutdown"));
+  }
+
+  /** --config FILE, else conf/config.json when it exists, else the built-in defaults. */
+  static Path configFile(String[] args) {
+    Path file = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config")) {
+        if (i + 1 >= args.length) {
+          throw new ConfigException("--config", "needs a file name");
+        }
+        file = Path.of(args[++i]);
+      } else if (args[i].startsWith("--config=")) {
+        file = Path.of(args[i].substring("--config=".length()));
+      } else {
+        throw new ConfigException(args[i], "unknown argument; usage: fanin [--config FILE]");
+      }
+    }
+    if (file == null && Files.isRegularFile(DEFAULT_CONFIG)) {
+      file = DEFAULT_CONFIG;
+    }
+    return file;
+  }
+}

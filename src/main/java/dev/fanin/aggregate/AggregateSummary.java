@@ -1,0 +1,20 @@
+package dev.fanin.aggregate;
+
+/**
+ * How an aggregation ended.
+ *
+ * @param complete every source is ok
+ * @param requiredOk every non-optional source is ok
+ * @param onlyTimeouts every failed non-optional source failed by timing out
+ */
+public record AggregateSummary(
+    boolean complete, long durationMs, int ok, int failed, boolean requiredOk, boolean onlyTimeouts) {
+
+  /** The HTTP status of a whole-document answer: 200, else 504 when only timeouts, else 502. */
+  public int httpStatus() {
+    if (requiredOk) {
+      return 200;
+    }
+    return onlyTimeouts ? 504 : 502;
+  }
+}

@@ -1,0 +1,169 @@
+package dev.fanin.aggregate;
+
+import dev.fanin.definition.AggregationSpec;
+import dev.fanin.definition.SourceSpec;
+import dev.fanin.fetch.ByteBudget;
+import dev.fanin.fetch.ErrorKind;
+import dev.fanin.fetch.FetchContext;
+import dev.fanin.fetch.FetchException;
+import dev.fanin.fetch.FetchRequest;
+import dev.fanin.fetch.FetchResponse;
+import dev.fanin.fetch.Fetcher;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One running aggregation: every source fetched concurrently, each result handed to the listener
+ * as it completes, all of them bounded by the deadline. Confined to the event loop it started on.
+ */
+public final class Aggregation {
+  private final Vertx vertx;
+  private final AggregationSpec spec;
+  private final ResultListener listener;
+  private final long startNanos;
+  private final FetchContext[] contexts;
+  private final List<Promise<SourceResult>> results;
+  private final ByteBudget budget;
+  private final Promise<AggregateSummary> summary = Promise.promise();
+  private long deadlineTimer = -1;
+  private int ok;
+  private int failed;
+  private boolean requiredOk = true;
+  private boolean onlyTimeouts = true;
+
+  Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, long maxAggregateBytes,
+      long maxBodyBytes) {
+    this.vertx = vertx;
+    this.spec = spec;
+    this.listener = listener;
+    this.startNanos = System.nanoTime();
+    int n = spec.sources().size();
+    this.contexts = new FetchContext[n];
+    this.results = new ArrayList<>(n);
+    this.budget = new ByteBudget(maxAggregateBytes);
+    long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
+    for (int i = 0; i < n; i++) {
+      contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes);
+    }
+  }
+
+  void start(Fetcher fetcher) {
+    deadlineTimer = vertx.setTimer(spec.deadlineMs(), t -> {
+      deadlineTimer = -1;
+      endUnfinished(ErrorKind.TIMEOUT, "the aggregation's deadline of " + spec.deadlineMs() + " ms passed");
+    });
+    List<SourceSpec> sources = spec.sources();
+    List<Future<SourceResult>> futures = new ArrayList<>(sources.size());
+    for (int i = 0; i < sources.size(); i++) {
+      int index = i;
+      Promise<SourceResult> promise = Promise.promise();
+      results.add(promise);
+      futures.add(promise.future().andThen(ar -> deliver(index, ar.result())));
+    }
+    Future.join(futures).onComplete(done -> finish());
+    for (int i = 0; i < sources.size(); i++) {
+      int index = i;
+      SourceSpec source = sources.get(i);
+      Future<FetchResponse> fetched;
+      try {
+        fetched = fetcher.fetch(FetchRequest.of(source, contexts[i]));
+      } catch (RuntimeException e) {
+        fetched = Future.failedFuture(e);
+      }
+      fetched.onComplete(ar -> results.get(index).tryComplete(toResult(source, contexts[index], ar)));
+    }
+  }
+
+  /** Completes when every source has a result. */
+  public Future<AggregateSummary> summary() {
+    return summary.future();
+  }
+
+  /** Ends every unfinished source as cancelled and stops its requests (e.g. the client left). */
+  public void cancel(String why) {
+    endUnfinished(ErrorKind.CANCELLED, why);
+  }
+
+  private void endUnfinished(ErrorKind kind, String message) {
+    FetchException reason = new FetchException(kind, message);
+    for (int i = 0; i < contexts.length; i++) {
+      Promise<SourceResult> promise = results.get(i);
+      if (!promise.future().isComplete()) {
+        SourceSpec source = spec.sources().get(i);
+        promise.tryComplete(failure(source, contexts[i], reason, 0, null));
+        contexts[i].cancel(reason);
+      }
+    }
+  }
+
+  private void deliver(int index, SourceResult result) {
+    if (result.ok()) {
+      ok++;
+    } else {
+      failed++;
+      if (!result.optional()) {
+        requiredOk = false;
+        onlyTimeouts &= result.errorKind() == ErrorKind.TIMEOUT;
+      }
+    }
+    listener.onResult(index, result);
+    if (!listener.retainsResults() && result.data() != null) {
+      budget.giveBack(result.data().size());
+    }
+  }
+
+  private void finish() {
+    if (deadlineTimer >= 0) {
+      vertx.cancelTimer(deadlineTimer);
+    }
+    long duration = (System.nanoTime() - startNanos) / 1_000_000;
+    summary.complete(new AggregateSummary(failed == 0, duration, ok, failed, requiredOk,
+        !requiredOk && onlyTimeouts));
+  }
+
+  private SourceResult toResult(SourceSpec source, FetchContext context, AsyncResult<FetchResponse> ar) {
+    if (ar.failed()) {
+      return failure(source, context, ar.cause(), 0, null);
+    }
+    FetchResponse response = ar.result();
+    String contentType = response.headers().get("Content-Type");
+    if (!response.isSuccess()) {
+      String message = "upstream answered " + response.status() + " "
+          + HttpResponseStatus.valueOf(response.status()).reasonPhrase();
+      return failure(source, context, new FetchException(ErrorKind.HTTP, message), response.status(),
+          BodyDecoder.decodeLeniently(contentType, response.body()));
+    }
+    try {
+      SourceData data = source.method() == io.vertx.core.http.HttpMethod.HEAD
+          ? null : BodyDecoder.decode(contentType, response.body());
+      return new SourceResult(source.id(), source.optional(), response.status(), latency(context),
+          startOffset(context), context.attempts(), data, null, null);
+    } catch (FetchException e) {
+      return failure(source, context, e, response.status(), null);
+    }
+  }
+
+  private SourceResult failure(SourceSpec source, FetchContext context, Throwable cause,
+      int httpStatus, SourceData data) {
+    ErrorKind kind = FetchException.kindOf(cause);
+    String message = cause.getMessage() == null ? kind.wireName() : cause.getMessage();
+    if (context.note() != null) {
+      message = message + "; " + context.note();
+    }
+    return new SourceResult(source.id(), source.optional(), httpStatus, latency(context),
+        startOffset(context), context.attempts(), data, kind, message);
+  }
+
+  private long latency(FetchContext context) {
+    return (System.nanoTime() - context.firstAttemptNanos()) / 1_000_000;
+  }
+
+  private long startOffset(FetchContext context) {
+    return (context.firstAttemptNanos() - startNanos) / 1_000_000;
+  }
+}

@@ -1,0 +1,178 @@
+package dev.fanin.aggregate;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.fanin.fetch.ErrorKind;
+import dev.fanin.fetch.FetchException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Turns an upstream body into {@link SourceData}: JSON when the Content-Type says so (or, with no
+ * Content-Type, when it parses as JSON), otherwise text in the declared charset.
+ */
+public final class BodyDecoder {
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  private BodyDecoder() {}
+
+  /** Decodes a body; throws FetchException(invalid_body) when declared JSON does not parse. */
+  public static SourceData decode(String contentType, Buffer body) {
+    if (body == null || body.length() == 0) {
+      return null;
+    }
+    MediaType type = MediaType.parse(contentType);
+    if (type == null) {
+      SourceData json = sniffJson(body);
+      return json != null ? json : new SourceData.Text(body.toString(StandardCharsets.UTF_8));
+    }
+    if (type.isJson()) {
+      return json(body, type.charset());
+    }
+    return new SourceData.Text(body.toString(type.charsetOr(StandardCharsets.UTF_8)));
+  }
+
+  /** Like {@link #decode} but never fails: a broken JSON body becomes text (for error answers). */
+  public static SourceData decodeLeniently(String contentType, Buffer body) {
+    try {
+      return decode(contentType, body);
+    } catch (FetchException e) {
+      return new SourceData.Text(body.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static SourceData sniffJson(Buffer body) {
+    int first = firstNonSpace(body);
+    if (first != '{' && first != '[') {
+      return null;
+    }
+    try {
+      return json(body, null);
+    } catch (FetchException e) {
+      return null;
+    }
+  }
+
+  private static SourceData json(Buffer body, Charset declared) {
+    if (declared != null && !declared.equals(StandardCharsets.UTF_8)
+        && !declared.equals(StandardCharsets.US_ASCII)) {
+      return reencode(body.toString(declared));
+    }
+    Buffer utf8 = stripBom(body);
+    if (utf8.length() >= 2 && (utf8.getByte(0) == 0 || utf8.getByte(1) == 0)) {
+      return reencode(utf8);
+    }
+    validate(utf8);
+    return new SourceData.Json(utf8);
+  }
+
+  /** Checks that the bytes are exactly one well-formed JSON value, forcing every string to decode. */
+  private static void validate(Buffer utf8) {
+    try (JsonParser parser = FACTORY.createParser(utf8.getBytes())) {
+      if (parser.nextToken() == null) {
+        throw invalid("empty JSON body");
+      }
+      int depth = 0;
+      JsonToken token = parser.currentToken();
+      while (true) {
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+          depth++;
+        } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+          depth--;
+        } else if (token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME) {
+          parser.getTextLength();
+        }
+        if (depth == 0) {
+          break;
+        }
+        token = parser.nextToken();
+        if (token == null) {
+          throw invalid("truncated JSON body");
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw invalid("trailing data after the JSON value");
+      }
+    } catch (IOException e) {
+      throw invalid("malformed JSON body: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static SourceData reencode(Object text) {
+    try {
+      Object value = text instanceof Buffer b ? Json.decodeValue(b) : Json.decodeValue((String) text);
+      return new SourceData.Json(Buffer.buffer(Json.encode(value)));
+    } catch (RuntimeException e) {
+      throw invalid("malformed JSON body: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static Buffer stripBom(Buffer body) {
+    if (body.length() >= 3 && (body.getByte(0) & 0xff) == 0xEF && (body.getByte(1) & 0xff) == 0xBB
+        && (body.getByte(2) & 0xff) == 0xBF) {
+      return body.slice(3, body.length());
+    }
+    return body;
+  }
+
+  private static int firstNonSpace(Buffer body) {
+    int limit = Math.min(body.length(), 1024);
+    for (int i = 0; i < limit; i++) {
+      byte b = body.getByte(i);
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return b;
+      }
+    }
+    return -1;
+  }
+
+  private static FetchException invalid(String message) {
+    return new FetchException(ErrorKind.INVALID_BODY, message);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unreadable";
+    }
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.length() > 200 ? line.substring(0, 200) : line;
+  }
+
+  /** The parts of a Content-Type header that matter here. */
+  record MediaType(String type, Charset charset) {
+    static MediaType parse(String header) {
+      if (header == null || header.isBlank()) {
+        return null;
+      }
+      String[] parts = header.split(";");
+      String type = parts[0].trim().toLowerCase(Locale.ROOT);
+      Charset charset = null;
+      for (int i = 1; i < parts.length; i++) {
+        String p = parts[i].trim();
+        if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+          String name = p.substring(8).trim().replace("\"", "");
+          try {
+            charset = Charset.forName(name);
+          } catch (RuntimeException e) {
+            charset = null;
+          }
+        }
+      }
+      return new MediaType(type, charset);
+    }
+
+    boolean isJson() {
+      return type.equals("application/json") || type.equals("text/json") || type.endsWith("+json");
+    }
+
+    Charset charsetOr(Charset fallback) {
+      return charset != null ? charset : fallback;
+    }
+  }
+}

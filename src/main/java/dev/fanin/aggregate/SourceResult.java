@@ -1,0 +1,28 @@
+package dev.fanin.aggregate;
+
+import dev.fanin.fetch.ErrorKind;
+
+/**
+ * The outcome of one source.
+ *
+ * @param httpStatus the upstream status, 0 when no response arrived
+ * @param latencyMs from the first attempt's start to the outcome
+ * @param startMs when the first attempt started, from the aggregation's start
+ * @param data the upstream body, or null
+ * @param errorKind null when ok
+ */
+public record SourceResult(
+    String id,
+    boolean optional,
+    int httpStatus,
+    long latencyMs,
+    long startMs,
+    int attempts,
+    SourceData data,
+    ErrorKind errorKind,
+    String errorMessage) {
+
+  public boolean ok() {
+    return errorKind == null;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.fanin.config;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds a {@link FaninConfig} from the built-in defaults, a JSON file and FANIN_* environment
+ * variables, in that order of precedence (later wins).
+ */
+public final class ConfigLoader {
+  private static final String DEFAULTS = "/fanin-defaults.json";
+  private static final String ENV_PREFIX = "FANIN_";
+
+  private ConfigLoader() {}
+
+  /** Loads and validates; throws {@link ConfigException} naming the first bad key. */
+  public static FaninConfig load(Path file, Map<String, String> env) {
+    JsonObject merged = defaults();
+    if (file != null) {
+      overlay(merged, readFile(file), "");
+    }
+    applyEnv(merged, env);
+    return ConfigReader.read(merged);
+  }
+
+  /** Validates a configuration given as JSON, overlaid on the defaults (for tests and embedding). */
+  public static FaninConfig fromJson(JsonObject overrides) {
+    JsonObject merged = defaults();
+    overlay(merged, overrides, "");
+    return ConfigReader.read(merged);
+  }
+
+  /** The environment variable that overrides a key: http.port becomes FANIN_HTTP_PORT. */
+  public static String envName(String key) {
+    StringBuilder out = new StringBuilder(ENV_PREFIX);
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '.') {
+        out.append('_');
+      } else if (Character.isUpperCase(c)) {
+        out.append('_').append(c);
+      } else {
+        out.append(Character.toUpperCase(c));
+      }
+    }
+    return out.toString();
+  }
+
+  static JsonObject defaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + DEFAULTS);
+      }
+      return new JsonObject(Buffer.buffer(in.readAllBytes()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonObject readFile(Path file) {
+    try {
+      return new JsonObject(Buffer.buffer(Files.readAllBytes(file)));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("--config", "file not found: " + file);
+    } catch (IOException e) {
+      throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
+    } catch (DecodeException | ClassCastException e) {
+      throw new ConfigException("--config", file + " is not a JSON object: " + firstLine(e.getMessage()));
+    }
+  }
+
+  /** Copies every key of {@code from} into {@code into}, refusing keys the defaults don't know. */
+  private static void overlay(JsonObject into, JsonObject from, String prefix) {
+    for (Map.Entry<String, Object> e : from) {
+      String key = prefix + e.getKey();
+      if (!into.containsKey(e.getKey())) {
+        throw new ConfigException(key, "unknown key");
+      }
+      Object current = into.getValue(e.getKey());
+      if (current instanceof JsonObject section) {
+        if (!(e.getValue() instanceof JsonObject)) {
+          throw new ConfigException(key, "must be an object");
+        }
+        overlay(section, (JsonObject) e.getValue(), key + ".");
+      } else {
+        into.put(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private static void applyEnv(JsonObject config, Map<String, String> env) {
+    applyEnv(config, env, "");
+  }
+
+  private static void applyEnv(JsonObject section, Map<String, String> env, String prefix) {
+    for (String name : section.fieldNames()) {
+      String key = prefix + name;
+      Object value = section.getValue(name);
+      if (value instanceof JsonObject nested) {
+        applyEnv(nested, env, key + ".");
+        continue;
+      }
+      String raw = env.get(envName(key));
+      if (raw != null) {
+        section.put(name, parseEnv(key, raw.trim(), value));
+      }
+    }
+  }
+
+  private static Object parseEnv(String key, String raw, Object like) {
+    if (like instanceof Boolean) {
+      String v = raw.toLowerCase(Locale.ROOT);
+      if (v.equals("true") || v.equals("false")) {
+        return Boolean.valueOf(v);
+      }
+      throw new ConfigException(key, "must be true or false (" + envName(key) + "=" + raw + ")");
+    }
+    if (like instanceof Number) {
+      try {
+        return Long.parseLong(raw);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key, "must be an integer (" + envName(key) + "=" + raw + ")");
+      }
+    }
+    return raw;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

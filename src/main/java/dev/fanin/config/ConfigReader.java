@@ -1,0 +1,116 @@
+package dev.fanin.config;
+
+import io.vertx.core.json.JsonObject;
+
+/** Reads merged configuration JSON into typed records, checking each value's type and range. */
+final class ConfigReader {
+  private final JsonObject root;
+
+  private ConfigReader(JsonObject root) {
+    this.root = root;
+  }
+
+  static FaninConfig read(JsonObject root) {
+    ConfigReader r = new ConfigReader(root);
+    FaninConfig.Aggregate aggregate =
+        new FaninConfig.Aggregate(
+            r.integer("aggregate.maxSources", 1, 100_000),
+            r.integer("aggregate.defaultDeadlineMs", 1, 3_600_000),
+            r.integer("aggregate.maxDeadlineMs", 1, 3_600_000),
+            r.integer("aggregate.defaultConcurrency", 1, 100_000),
+            r.integer("aggregate.maxConcurrency", 1, 100_000),
+            r.longValue("aggregate.maxAggregateBytes", 1, Long.MAX_VALUE));
+    r.notAbove("aggregate.defaultDeadlineMs", aggregate.defaultDeadlineMs(),
+        "aggregate.maxDeadlineMs", aggregate.maxDeadlineMs());
+    r.notAbove("aggregate.defaultConcurrency", aggregate.defaultConcurrency(),
+        "aggregate.maxConcurrency", aggregate.maxConcurrency());
+    FaninConfig.Source source =
+        new FaninConfig.Source(
+            r.integer("source.defaultTimeoutMs", 1, 3_600_000),
+            r.integer("source.maxTimeoutMs", 1, 3_600_000),
+            r.integer("source.defaultRetries", 0, 100),
+            r.integer("source.maxRetries", 0, 100),
+            r.longValue("source.maxBodyBytes", 1, Integer.MAX_VALUE));
+    r.notAbove("source.defaultTimeoutMs", source.defaultTimeoutMs(),
+        "source.maxTimeoutMs", source.maxTimeoutMs());
+    r.notAbove("source.defaultRetries", source.defaultRetries(),
+        "source.maxRetries", source.maxRetries());
+    FaninConfig.Retry retry =
+        new FaninConfig.Retry(
+            r.integer("retry.initialBackoffMs", 1, 600_000),
+            r.integer("retry.maxBackoffMs", 1, 600_000));
+    r.notAbove("retry.initialBackoffMs", retry.initialBackoffMs(),
+        "retry.maxBackoffMs", retry.maxBackoffMs());
+    return new FaninConfig(
+        new FaninConfig.Http(
+            r.string("http.host"),
+            r.integer("http.port", 0, 65_535),
+            r.integer("http.instances", 0, 256),
+            r.integer("http.maxBodyBytes", 1, Integer.MAX_VALUE)),
+        aggregate,
+        source,
+        retry,
+        new FaninConfig.Breaker(
+            r.integer("breaker.maxFailures", 1, 1_000_000),
+            r.integer("breaker.resetTimeoutMs", 1, 86_400_000),
+            r.integer("breaker.rollingWindowMs", 1_000, 86_400_000),
+            r.integer("breaker.maxOrigins", 1, 10_000_000)),
+        new FaninConfig.Client(
+            r.integer("client.connectTimeoutMs", 1, 600_000),
+            r.integer("client.maxConnectionsPerOrigin", 1, 100_000),
+            r.integer("client.maxWaitQueue", 1, 10_000_000),
+            r.integer("client.keepAliveSeconds", 1, 86_400)),
+        new FaninConfig.Demo(r.bool("demo.enabled")));
+  }
+
+  private Object value(String key) {
+    String[] parts = key.split("\\.");
+    JsonObject section = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      section = section.getJsonObject(parts[i]);
+    }
+    return section.getValue(parts[parts.length - 1]);
+  }
+
+  private int integer(String key, int min, int max) {
+    return (int) longValue(key, min, max);
+  }
+
+  private long longValue(String key, long min, long max) {
+    Object v = value(key);
+    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && !(v instanceof Double d && d.isInfinite())) {
+      long l = n.longValue();
+      if (l >= min && l <= max) {
+        return l;
+      }
+    }
+    throw new ConfigException(key, "must be an integer from " + min + " to " + max + ", got " + show(v));
+  }
+
+  private boolean bool(String key) {
+    Object v = value(key);
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    throw new ConfigException(key, "must be true or false, got " + show(v));
+  }
+
+  private String string(String key) {
+    Object v = value(key);
+    if (v instanceof String s && !s.isBlank()) {
+      return s;
+    }
+    throw new ConfigException(key, "must be a non-empty string, got " + show(v));
+  }
+
+  private void notAbove(String key, long value, String maxKey, long max) {
+    if (value > max) {
+      throw new ConfigException(key, "must not exceed " + maxKey + " (" + max + "), got " + value);
+    }
+  }
+
+  private static String show(Object v) {
+    return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.fanin.config;
+
+/** The validated, typed configuration of one fanin process. */
+public record FaninConfig(
+    Http http,
+    Aggregate aggregate,
+    Source source,
+    Retry retry,
+    Breaker breaker,
+    Client client,
+    Demo demo) {
+
+  /** The HTTP intake: where to listen and how much a request body may weigh. */
+  public record Http(String host, int port, int instances, int maxBodyBytes) {}
+
+  /** Limits and defaults of one aggregation. */
+  public record Aggregate(
+      int maxSources,
+      int defaultDeadlineMs,
+      int maxDeadlineMs,
+      int defaultConcurrency,
+      int maxConcurrency,
+      long maxAggregateBytes) {}
+
+  /** Limits and defaults of one source. */
+  public record Source(
+      int defaultTimeoutMs, int maxTimeoutMs, int defaultRetries, int maxRetries, long maxBodyBytes) {}
+
+  /** Backoff between retries: exponential from initialBackoffMs, capped, with full jitter. */
+  public record Retry(int initialBackoffMs, int maxBackoffMs) {}
+
+  /** Per-origin circuit breaker thresholds. */
+  public record Breaker(int maxFailures, int resetTimeoutMs, int rollingWindowMs, int maxOrigins) {}
+
+  /** The upstream HTTP client: connect timeout and per-origin connection pool. */
+  public record Client(
+      int connectTimeoutMs, int maxConnectionsPerOrigin, int maxWaitQueue, int keepAliveSeconds) {}
+
+  /** The built-in demo upstream under /demo. */
+  public record Demo(boolean enabled) {}
+}

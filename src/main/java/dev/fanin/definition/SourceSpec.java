@@ -1,0 +1,23 @@
+package dev.fanin.definition;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.net.URI;
+
+/**
+ * One validated upstream source of a definition.
+ *
+ * @param body the request body to send, already encoded; null when there is none
+ * @param contentType the body's media type; null when there is no body
+ */
+public record SourceSpec(
+    String id,
+    URI url,
+    HttpMethod method,
+    MultiMap headers,
+    Buffer body,
+    String contentType,
+    int timeoutMs,
+    int retries,
+    boolean optional) {}

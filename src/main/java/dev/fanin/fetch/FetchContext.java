@@ -1,0 +1,109 @@
+package dev.fanin.fetch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The mutable state of one source while it is fetched: its deadline, its cancellation, the byte
+ * budget it shares with its aggregation, and counters for the result. Confined to one event loop.
+ */
+public final class FetchContext {
+  private final long startNanos;
+  private final long deadlineNanos;
+  private final ByteBudget budget;
+  private final long maxBodyBytes;
+  private List<Runnable> cancelHooks;
+  private FetchException cancelledBy;
+  private int attempts;
+  private long firstAttemptNanos;
+  private String note;
+
+  public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
+    this.startNanos = startNanos;
+    this.deadlineNanos = deadlineNanos;
+    this.budget = budget;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** Milliseconds left until the aggregation's deadline (may be negative). */
+  public long remainingMs() {
+    return (deadlineNanos - System.nanoTime()) / 1_000_000;
+  }
+
+  public ByteBudget budget() {
+    return budget;
+  }
+
+  public long maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** Called by the HTTP layer each time a request is really sent upstream. */
+  public void attemptStarted() {
+    if (attempts++ == 0) {
+      firstAttemptNanos = System.nanoTime();
+    }
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+
+  /** When the first attempt began, or the aggregation's start if none did. */
+  public long firstAttemptNanos() {
+    return attempts == 0 ? startNanos : firstAttemptNanos;
+  }
+
+  /** A remark for the result's error message (e.g. why a retry was not attempted). */
+  public void note(String note) {
+    this.note = note;
+  }
+
+  public String note() {
+    return note;
+  }
+
+  public boolean isCancelled() {
+    return cancelledBy != null;
+  }
+
+  /** The failure a cancelled fetch ends with. */
+  public FetchException cancellation() {
+    return cancelledBy;
+  }
+
+  /**
+   * Runs the hook when this source is cancelled (at once if it already is). Returns a handle that
+   * removes the hook, to be called when the stage it guards completes.
+   */
+  public Runnable onCancel(Runnable hook) {
+    if (cancelledBy != null) {
+      hook.run();
+      return () -> {};
+    }
+    if (cancelHooks == null) {
+      cancelHooks = new ArrayList<>(2);
+    }
+    cancelHooks.add(hook);
+    return () -> {
+      if (cancelHooks != null) {
+        cancelHooks.remove(hook);
+      }
+    };
+  }
+
+  /** Cancels every stage still running for this source: timers stop, requests are reset. */
+  public void cancel(FetchException reason) {
+    if (cancelledBy != null) {
+      return;
+    }
+    cancelledBy = reason;
+    List<Runnable> hooks = cancelHooks;
+    cancelHooks = null;
+    if (hooks != null) {
+      for (Runnable hook : hooks) {
+        hook.run();
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.fanin.fetch;
+
+import dev.fanin.config.FaninConfig;
+import io.vertx.core.Vertx;
+
+/**
+ * Stacks the fetch decorators. This is the one place that shows the whole pipeline:
+ * retry → circuit breaker → per-aggregation concurrency limit → HTTP.
+ *
+ * <p>Retry sits outside the breaker so each attempt is judged by the breaker and an open breaker
+ * stops retries at once; the limit sits inside so a source waiting out its backoff does not hold
+ * one of its aggregation's slots.
+ */
+public final class FetchPipeline {
+  private final Vertx vertx;
+  private final Fetcher http;
+  private final BreakerRegistry breakers;
+  private final FaninConfig.Retry retry;
+
+  public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers, FaninConfig.Retry retry) {
+    this.vertx = vertx;
+    this.http = http;
+    this.breakers = breakers;
+    this.retry = retry;
+  }
+
+  /** A fetcher for one aggregation, allowing at most {@code concurrency} requests in flight. */
+  public Fetcher forAggregation(int concurrency) {
+    Fetcher limited = new LimitingFetcher(http, new AsyncSemaphore(concurrency));
+    Fetcher guarded = new BreakingFetcher(limited, breakers);
+    return new RetryingFetcher(guarded, vertx, retry);
+  }
+}

@@ -1,0 +1,201 @@
+package dev.fanin.fetch;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+
+/**
+ * The innermost fetcher: one HTTP exchange with a hard time bound, a counted body and a reset
+ * (connection closed) whenever the attempt is abandoned, so nothing keeps running behind it.
+ */
+public final class HttpFetcher implements Fetcher {
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final int connectTimeoutMs;
+
+  public HttpFetcher(Vertx vertx, HttpClient client, int connectTimeoutMs) {
+    this.vertx = vertx;
+    this.client = client;
+    this.connectTimeoutMs = connectTimeoutMs;
+  }
+
+  @Override
+  public Future<FetchResponse> fetch(FetchRequest request) {
+    FetchContext context = request.context();
+    if (context.isCancelled()) {
+      return Future.failedFuture(context.cancellation());
+    }
+    context.attemptStarted();
+    return new Attempt(request).start();
+  }
+
+  /** One attempt: completes exactly once, through {@link #succeed} or {@link #fail}. */
+  private final class Attempt {
+    private final FetchRequest request;
+    private final FetchContext context;
+    private final Promise<FetchResponse> promise = Promise.promise();
+    private long timer = -1;
+    private Runnable unhookCancel;
+    private HttpClientRequest clientRequest;
+    private Buffer body;
+    private long held;
+    private boolean done;
+
+    Attempt(FetchRequest request) {
+      this.request = request;
+      this.context = request.context();
+    }
+
+    Future<FetchResponse> start() {
+      int timeout = request.timeoutMs();
+      timer = vertx.setTimer(timeout, t -> {
+        timer = -1;
+        fail(new FetchException(ErrorKind.TIMEOUT, "no complete response within " + timeout + " ms"));
+      });
+      unhookCancel = context.onCancel(() -> fail(context.cancellation()));
+      if (done) {
+        return promise.future();
+      }
+      RequestOptions options = new RequestOptions()
+          .setMethod(request.method())
+          .setAbsoluteURI(request.url().toString())
+          .setHeaders(request.headers())
+          .setConnectTimeout(Math.min(connectTimeoutMs, timeout))
+          .setFollowRedirects(false);
+      client.request(options).onComplete(ar -> {
+        if (ar.failed()) {
+          fail(connectFailure(ar.cause()));
+        } else if (done) {
+          ar.result().reset();
+        } else {
+          send(ar.result());
+        }
+      });
+      return promise.future();
+    }
+
+    private void send(HttpClientRequest req) {
+      clientRequest = req;
+      Future<HttpClientResponse> sent;
+      if (request.body() != null) {
+        if (!request.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+          req.putHeader(HttpHeaderNames.CONTENT_TYPE, request.contentType());
+        }
+        sent = req.send(request.body());
+      } else {
+        sent = req.send();
+      }
+      sent.onComplete(ar -> {
+        if (ar.failed()) {
+          fail(connectFailure(ar.cause()));
+        } else if (!done) {
+          receive(ar.result());
+        }
+      });
+    }
+
+    private void receive(HttpClientResponse response) {
+      String length = response.getHeader(HttpHeaderNames.CONTENT_LENGTH);
+      if (length != null && declaredTooLarge(length)) {
+        fail(tooLarge());
+        return;
+      }
+      body = Buffer.buffer();
+      response.exceptionHandler(t -> fail(new FetchException(ErrorKind.CONNECT,
+          "connection failed while reading the body: " + describe(t))));
+      response.handler(chunk -> {
+        if (done) {
+          return;
+        }
+        int n = chunk.length();
+        if (held + n > context.maxBodyBytes() || !context.budget().take(n)) {
+          fail(tooLarge());
+          return;
+        }
+        held += n;
+        body.appendBuffer(chunk);
+      });
+      response.endHandler(v -> succeed(new FetchResponse(response.statusCode(), response.headers(), body)));
+    }
+
+    private boolean declaredTooLarge(String length) {
+      try {
+        return Long.parseLong(length.trim()) > context.maxBodyBytes();
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+
+    private FetchException tooLarge() {
+      return new FetchException(ErrorKind.TOO_LARGE,
+          "response body exceeds " + context.maxBodyBytes() + " bytes"
+              + (context.budget().remaining() < context.maxBodyBytes()
+                  ? " or the aggregation's remaining byte budget" : ""));
+    }
+
+    private void succeed(FetchResponse response) {
+      if (finish()) {
+        promise.complete(response);
+      }
+    }
+
+    private void fail(Throwable cause) {
+      if (!finish()) {
+        return;
+      }
+      if (clientRequest != null) {
+        clientRequest.reset();
+      }
+      if (held > 0) {
+        context.budget().giveBack(held);
+        held = 0;
+        body = null;
+      }
+      promise.fail(cause);
+    }
+
+    private boolean finish() {
+      if (done) {
+        return false;
+      }
+      done = true;
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+      if (unhookCancel != null) {
+        unhookCancel.run();
+      }
+      return true;
+    }
+  }
+
+  private static FetchException connectFailure(Throwable t) {
+    if (t instanceof FetchException fe) {
+      return fe;
+    }
+    if (t instanceof ConnectionPoolTooBusyException) {
+      return new FetchException(ErrorKind.REJECTED, "too many requests queued for this origin");
+    }
+    if (t instanceof UnknownHostException) {
+      return new FetchException(ErrorKind.CONNECT, "unknown host: " + t.getMessage());
+    }
+    if (t instanceof ConnectException) {
+      return new FetchException(ErrorKind.CONNECT, "connection refused or unreachable: " + describe(t));
+    }
+    return new FetchException(ErrorKind.CONNECT, describe(t));
+  }
+
+  private static String describe(Throwable t) {
+    String message = t.getMessage();
+    return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.fanin.fetch;
+
+import dev.fanin.config.FaninConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Retries idempotent requests on connect errors and on 429, 502, 503 and 504, with exponential
+ * backoff and full jitter, never past the deadline. A 429 or 503 with Retry-After waits exactly
+ * that long when it fits before the deadline, and otherwise gives up at once.
+ */
+public final class RetryingFetcher implements Fetcher {
+  private static final Set<HttpMethod> IDEMPOTENT =
+      Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS);
+  private static final Set<Integer> RETRY_STATUS = Set.of(429, 502, 503, 504);
+
+  private final Fetcher next;
+  private final Vertx vertx;
+  private final FaninConfig.Retry config;
+
+  public RetryingFetcher(Fetcher next, Vertx vertx, FaninConfig.Retry config) {
+    this.next = next;
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  @Override
+  public Future<FetchResponse> fetch(FetchRequest request) {
+    if (request.retries() == 0 || !IDEMPOTENT.contains(request.method())) {
+      return next.fetch(request);
+    }
+    return attempt(request, 0);
+  }
+
+  private Future<FetchResponse> attempt(FetchRequest request, int retriesDone) {
+    return next.fetch(request).transform(ar -> {
+      if (retriesDone >= request.retries()) {
+        return settled(ar);
+      }
+      long delay = delayBeforeRetry(request, ar.succeeded() ? ar.result() : null, ar.cause(), retriesDone);
+      if (delay < 0) {
+        return settled(ar);
+      }
+      return sleep(request.context(), delay).compose(v -> attempt(request, retriesDone + 1));
+    });
+  }
+
+  private static Future<FetchResponse> settled(io.vertx.core.AsyncResult<FetchResponse> ar) {
+    return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
+  }
+
+  /** How long to wait before the next attempt, or -1 when this outcome is final. */
+  private long delayBeforeRetry(FetchRequest request, FetchResponse response, Throwable failure,
+      int retriesDone) {
+    FetchContext context = request.context();
+    if (context.isCancelled()) {
+      return -1;
+    }
+    if (response != null) {
+      if (!RETRY_STATUS.contains(response.status())) {
+        return -1;
+      }
+      if (response.status() == 429 || response.status() == 503) {
+        long wait = RetryAfter.millis(response.headers().get("Retry-After"), Instant.now());
+        if (wait >= 0) {
+          if (wait >= context.remainingMs()) {
+            context.note("Retry-After of " + wait + " ms does not fit in the deadline; not retried");
+            return -1;
+          }
+          return wait;
+        }
+      }
+    } else if (FetchException.kindOf(failure) != ErrorKind.CONNECT) {
+      return -1;
+    }
+    long delay = backoff(retriesDone);
+    if (delay >= context.remainingMs()) {
+      context.note("the next retry would pass the deadline; not retried");
+      return -1;
+    }
+    return delay;
+  }
+
+  /** Full jitter: uniform in [0, min(max, initial * 2^n)]. */
+  long backoff(int retriesDone) {
+    long cap = Math.min((long) config.maxBackoffMs(),
+        (long) config.initialBackoffMs() << Math.min(retriesDone, 20));
+    return ThreadLocalRandom.current().nextLong(cap + 1);
+  }
+
+  private Future<Void> sleep(FetchContext context, long delay) {
+    Promise<Void> woken = Promise.promise();
+    if (delay == 0) {
+      woken.complete();
+      return woken.future();
+    }
+    long timer = vertx.setTimer(delay, t -> woken.tryComplete());
+    Runnable unhook = context.onCancel(() -> {
+      vertx.cancelTimer(timer);
+      woken.tryFail(context.cancellation());
+    });
+    return woken.future().andThen(ar -> unhook.run());
+  }
+}

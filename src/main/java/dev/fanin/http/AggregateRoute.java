@@ -1,0 +1,75 @@
+package dev.fanin.http;
+
+import dev.fanin.aggregate.Aggregation;
+import dev.fanin.aggregate.Aggregator;
+import dev.fanin.definition.AggregationSpec;
+import dev.fanin.definition.DefinitionParser;
+import dev.fanin.write.JsonDocumentWriter;
+import dev.fanin.write.StreamFormat;
+import dev.fanin.write.StreamWriter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Locale;
+
+/** POST /v1/aggregate: checks the media types, reads the definition, aggregates, writes. */
+final class AggregateRoute {
+  private static final String FORMAT = "fanin.format";
+  private final Aggregator aggregator;
+  private final DefinitionParser parser;
+
+  AggregateRoute(Aggregator aggregator, DefinitionParser parser) {
+    this.aggregator = aggregator;
+    this.parser = parser;
+  }
+
+  void mount(Router router, BodyHandler body) {
+    // two routes, because Vert.x runs a body handler before any user handler of the same route
+    router.post("/v1/aggregate").handler(AggregateRoute::checkMediaTypes);
+    router.post("/v1/aggregate").handler(body).handler(this::aggregate);
+  }
+
+  /** Refuses a wrong Content-Type (415) or Accept (406) before reading the body. */
+  static void checkMediaTypes(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (!isJson(contentType)) {
+      throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
+          "The request body must be application/json"
+              + (contentType == null ? "; no Content-Type was sent" : ", not " + contentType)));
+    }
+    ctx.put(FORMAT, Negotiation.choose(ctx));
+    ctx.next();
+  }
+
+  private void aggregate(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    AggregationSpec spec = parser.parse(body == null ? Buffer.buffer() : body);
+    run(ctx.response(), spec, ctx.get(FORMAT));
+  }
+
+  void run(HttpServerResponse response, AggregationSpec spec, StreamFormat format) {
+    if (format == StreamFormat.JSON) {
+      JsonDocumentWriter writer = new JsonDocumentWriter(response, spec.sources().size());
+      Aggregation aggregation = aggregator.start(spec, writer);
+      response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
+      aggregation.summary().compose(writer::finish);
+    } else {
+      StreamWriter writer = new StreamWriter(response, format);
+      writer.begin();
+      Aggregation aggregation = aggregator.start(spec, writer);
+      response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
+      aggregation.summary().compose(writer::finish);
+    }
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semi = contentType.indexOf(';');
+    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.fanin.http;
+
+import dev.fanin.write.StreamFormat;
+import io.vertx.ext.web.MIMEHeader;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+
+/** Chooses the response format from ?stream= (which wins) or the Accept header. */
+final class Negotiation {
+  private Negotiation() {}
+
+  static StreamFormat choose(RoutingContext ctx) {
+    String stream = ctx.request().getParam("stream");
+    if (stream != null) {
+      return switch (stream.toLowerCase(Locale.ROOT)) {
+        case "json" -> StreamFormat.JSON;
+        case "ndjson" -> StreamFormat.NDJSON;
+        case "sse" -> StreamFormat.SSE;
+        default -> throw new ProblemException(new Problem(400, Problem.TYPE_BASE + "invalid-request",
+            "Invalid request", "stream must be json, ndjson or sse",
+            List.of(new dev.fanin.definition.FieldError("/query/stream", "must be json, ndjson or sse"))));
+      };
+    }
+    List<MIMEHeader> accepts = ctx.parsedHeaders().accept();
+    if (accepts.isEmpty()) {
+      return StreamFormat.JSON;
+    }
+    for (MIMEHeader accept : accepts) {
+      if (isZeroQuality(accept)) {
+        continue;
+      }
+      String component = accept.component();
+      String sub = accept.subComponent();
+      if (component.equals("*") || (component.equals("application") && (sub.equals("*") || sub.equals("json")))) {
+        return StreamFormat.JSON;
+      }
+      if (component.equals("application") && sub.equals("x-ndjson")) {
+        return StreamFormat.NDJSON;
+      }
+      if (component.equals("text") && (sub.equals("event-stream") || sub.equals("*"))) {
+        return StreamFormat.SSE;
+      }
+    }
+    throw new ProblemException(Problem.of(406, "not-acceptable", "Not acceptable",
+        "fanin answers application/json, application/x-ndjson or text/event-stream"));
+  }
+
+  private static boolean isZeroQuality(MIMEHeader accept) {
+    String q = accept.parameter("q");
+    if (q == null) {
+      return false;
+    }
+    try {
+      return Double.parseDouble(q) <= 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.fanin.http;
+
+import dev.fanin.definition.InvalidDefinitionException;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place that turns failures into problem+json answers (RFC 9457). */
+public final class Problems {
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  public static final String MEDIA_TYPE = "application/problem+json";
+
+  private Problems() {}
+
+  /** The problem for any failure: known ones keep their status, anything else is a 500. */
+  public static Problem toProblem(Throwable failure, int statusCode) {
+    if (failure instanceof ProblemException pe) {
+      return pe.problem();
+    }
+    if (failure instanceof InvalidDefinitionException ide) {
+      return new Problem(400, Problem.TYPE_BASE + "invalid-request", "Invalid request",
+          ide.getMessage(), ide.errors());
+    }
+    int status = failure instanceof HttpException he ? he.getStatusCode() : statusCode;
+    return switch (status) {
+      case 400 -> Problem.of(400, "bad-request", "Bad request", "The request could not be read.");
+      case 404 -> Problem.of(404, "not-found", "Not found", "No resource at this path.");
+      case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed",
+          "This path does not accept that method.");
+      case 413 -> Problem.of(413, "body-too-large", "Request body too large",
+          "The request body exceeds the configured limit (http.maxBodyBytes).");
+      case 415 -> Problem.of(415, "unsupported-media-type", "Unsupported media type",
+          "The request body must be application/json.");
+      default -> {
+        if (status < 500 && status >= 400) {
+          yield Problem.of(status, "client-error", "Client error", "The request was refused.");
+        }
+        if (failure != null) {
+          LOG.error("unexpected failure", failure);
+        }
+        yield Problem.of(500, "internal", "Internal error",
+            "fanin failed to handle the request; the failure was logged.");
+      }
+    };
+  }
+
+  /** A Router failure handler that answers every failure as problem+json. */
+  public static Handler<RoutingContext> failureHandler() {
+    return ctx -> send(ctx, toProblem(ctx.failure(), ctx.statusCode() < 0 ? 500 : ctx.statusCode()));
+  }
+
+  public static void send(RoutingContext ctx, Problem problem) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    JsonObject body = problem.toJson().put("instance", ctx.request().path());
+    ctx.response()
+        .setStatusCode(problem.status())
+        .putHeader("Content-Type", MEDIA_TYPE)
+        .end(body.toBuffer());
+  }
+}
