@@ -104,14 +104,14 @@ public final class HttpFetcher implements Fetcher {
     }
 
     private void receive(HttpClientResponse response) {
+      response.exceptionHandler(t -> fail(new FetchException(ErrorKind.CONNECT,
+          "connection failed while reading the body: " + describe(t))));
       String length = response.getHeader(HttpHeaderNames.CONTENT_LENGTH);
       if (length != null && declaredTooLarge(length)) {
         fail(tooLarge());
         return;
       }
       body = Buffer.buffer();
-      response.exceptionHandler(t -> fail(new FetchException(ErrorKind.CONNECT,
-          "connection failed while reading the body: " + describe(t))));
       response.handler(chunk -> {
         if (done) {
           return;

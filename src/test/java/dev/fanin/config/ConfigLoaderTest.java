@@ -1,0 +1,186 @@
+package dev.fanin.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path file(String json) throws IOException {
+    Path f = dir.resolve("fanin.json");
+    Files.writeString(f, json, StandardCharsets.UTF_8);
+    return f;
+  }
+
+  private static ConfigException fails(Runnable load) {
+    return assertThrows(ConfigException.class, load::run);
+  }
+
+  @Test
+  void defaultsLoadWithoutFileOrEnv() {
+    FaninConfig c = ConfigLoader.load(null, Map.of());
+    assertEquals("127.0.0.1", c.http().host());
+    assertEquals(8080, c.http().port());
+    assertEquals(10_000, c.aggregate().defaultDeadlineMs());
+    assertEquals(120_000, c.aggregate().maxDeadlineMs());
+    assertEquals(64, c.aggregate().defaultConcurrency());
+    assertEquals(1000, c.aggregate().maxSources());
+    assertEquals(5000, c.source().defaultTimeoutMs());
+    assertEquals(5, c.source().maxRetries());
+    assertEquals(100, c.retry().initialBackoffMs());
+    assertEquals(5, c.breaker().maxFailures());
+    assertEquals(2000, c.client().connectTimeoutMs());
+    assertTrue(c.demo().enabled());
+    assertEquals(c, ConfigLoader.fromJson(new JsonObject()));
+  }
+
+  @Test
+  void fileOverridesDefaultsAndLeavesTheRest() throws IOException {
+    Path f = file("{\"http\":{\"port\":9090},\"aggregate\":{\"maxSources\":10},\"demo\":{\"enabled\":false}}");
+    FaninConfig c = ConfigLoader.load(f, Map.of());
+    assertEquals(9090, c.http().port());
+    assertEquals("127.0.0.1", c.http().host());
+    assertEquals(10, c.aggregate().maxSources());
+    assertEquals(10_000, c.aggregate().defaultDeadlineMs());
+    assertFalse(c.demo().enabled());
+  }
+
+  @Test
+  void fromJsonOverridesDefaults() {
+    FaninConfig c = ConfigLoader.fromJson(new JsonObject()
+        .put("source", new JsonObject().put("defaultRetries", 2).put("maxRetries", 3)));
+    assertEquals(2, c.source().defaultRetries());
+    assertEquals(3, c.source().maxRetries());
+    assertEquals(5000, c.source().defaultTimeoutMs());
+  }
+
+  @Test
+  void envOverridesDefaults() {
+    FaninConfig c = ConfigLoader.load(null, Map.of(
+        "FANIN_HTTP_PORT", "7070",
+        "FANIN_AGGREGATE_DEFAULT_DEADLINE_MS", " 2500 ",
+        "FANIN_DEMO_ENABLED", "false",
+        "FANIN_HTTP_HOST", "0.0.0.0",
+        "UNRELATED", "x"));
+    assertEquals(7070, c.http().port());
+    assertEquals(2500, c.aggregate().defaultDeadlineMs());
+    assertFalse(c.demo().enabled());
+    assertEquals("0.0.0.0", c.http().host());
+  }
+
+  @Test
+  void envBooleansAreCaseInsensitive() {
+    assertTrue(ConfigLoader.load(null, Map.of("FANIN_DEMO_ENABLED", "TRUE")).demo().enabled());
+    assertFalse(ConfigLoader.load(null, Map.of("FANIN_DEMO_ENABLED", "False")).demo().enabled());
+  }
+
+  @Test
+  void envBeatsFile() throws IOException {
+    Path f = file("{\"http\":{\"port\":9090,\"instances\":2}}");
+    FaninConfig c = ConfigLoader.load(f, Map.of("FANIN_HTTP_PORT", "7070"));
+    assertEquals(7070, c.http().port());
+    assertEquals(2, c.http().instances());
+  }
+
+  @Test
+  void envNameMapsDottedCamelCaseKeys() {
+    assertEquals("FANIN_HTTP_PORT", ConfigLoader.envName("http.port"));
+    assertEquals("FANIN_AGGREGATE_DEFAULT_DEADLINE_MS", ConfigLoader.envName("aggregate.defaultDeadlineMs"));
+    assertEquals("FANIN_DEMO_ENABLED", ConfigLoader.envName("demo.enabled"));
+    assertEquals("FANIN_CLIENT_MAX_CONNECTIONS_PER_ORIGIN",
+        ConfigLoader.envName("client.maxConnectionsPerOrigin"));
+  }
+
+  @Test
+  void badTypeNamesTheKey() {
+    ConfigException e = fails(() -> ConfigLoader.fromJson(
+        new JsonObject().put("http", new JsonObject().put("port", "eighty"))));
+    assertEquals("http.port", e.key());
+    assertTrue(e.getMessage().startsWith("http.port"), e.getMessage());
+
+    assertEquals("demo.enabled", fails(() -> ConfigLoader.fromJson(
+        new JsonObject().put("demo", new JsonObject().put("enabled", "yes")))).key());
+    assertEquals("http.host", fails(() -> ConfigLoader.fromJson(
+        new JsonObject().put("http", new JsonObject().put("host", 5)))).key());
+    assertEquals("source.defaultTimeoutMs", fails(() -> ConfigLoader.fromJson(
+        new JsonObject().put("source", new JsonObject().put("defaultTimeoutMs", 1.5)))).key());
+  }
+
+  @Test
+  void sectionThatIsNotAnObjectNamesTheKey() {
+    assertEquals("http", fails(() -> ConfigLoader.fromJson(new JsonObject().put("http", 5))).key());
+  }
+
+  @Test
+  void outOfRangeNamesTheKey() {
+    assertEquals("http.port", fails(() -> ConfigLoader.fromJson(
+        new JsonObject().put("http", new JsonObject().put("port", 70_000)))).key());
+    assertEquals("aggregate.maxSources", fails(() -> ConfigLoader.fromJson(
+        new JsonObject().put("aggregate", new JsonObject().put("maxSources", 0)))).key());
+    assertEquals("http.port", fails(() -> ConfigLoader.load(null,
+        Map.of("FANIN_HTTP_PORT", "-1"))).key());
+  }
+
+  @Test
+  void unknownKeyInFileNamesTheKey() throws IOException {
+    Path f = file("{\"http\":{\"prot\":8081}}");
+    ConfigException e = fails(() -> ConfigLoader.load(f, Map.of()));
+    assertEquals("http.prot", e.key());
+
+    Path top = file("{\"htttp\":{}}");
+    assertEquals("htttp", fails(() -> ConfigLoader.load(top, Map.of())).key());
+  }
+
+  @Test
+  void envNotAnIntegerNamesTheKey() {
+    ConfigException e = fails(() -> ConfigLoader.load(null, Map.of("FANIN_HTTP_PORT", "80a")));
+    assertEquals("http.port", e.key());
+    assertTrue(e.getMessage().contains("FANIN_HTTP_PORT"), e.getMessage());
+
+    assertEquals("demo.enabled",
+        fails(() -> ConfigLoader.load(null, Map.of("FANIN_DEMO_ENABLED", "maybe"))).key());
+  }
+
+  @Test
+  void defaultAboveMaximumNamesTheDefault() {
+    ConfigException e = fails(() -> ConfigLoader.fromJson(new JsonObject().put("aggregate",
+        new JsonObject().put("defaultConcurrency", 50).put("maxConcurrency", 10))));
+    assertEquals("aggregate.defaultConcurrency", e.key());
+    assertTrue(e.getMessage().contains("aggregate.maxConcurrency"), e.getMessage());
+
+    assertEquals("aggregate.defaultDeadlineMs", fails(() -> ConfigLoader.load(null,
+        Map.of("FANIN_AGGREGATE_DEFAULT_DEADLINE_MS", "200000"))).key());
+    assertEquals("source.defaultRetries", fails(() -> ConfigLoader.fromJson(new JsonObject()
+        .put("source", new JsonObject().put("defaultRetries", 3).put("maxRetries", 2)))).key());
+  }
+
+  @Test
+  void missingFileIsReported() {
+    Path missing = dir.resolve("nope.json");
+    ConfigException e = fails(() -> ConfigLoader.load(missing, Map.of()));
+    assertEquals("--config", e.key());
+    assertTrue(e.getMessage().contains("nope.json"), e.getMessage());
+  }
+
+  @Test
+  void fileThatIsNotJsonIsReported() throws IOException {
+    Path broken = file("{\"http\": {\"port\": ");
+    ConfigException e = fails(() -> ConfigLoader.load(broken, Map.of()));
+    assertEquals("--config", e.key());
+    assertTrue(e.getMessage().contains("fanin.json"), e.getMessage());
+
+    Path array = file("[1, 2]");
+    assertEquals("--config", fails(() -> ConfigLoader.load(array, Map.of())).key());
+  }
+}

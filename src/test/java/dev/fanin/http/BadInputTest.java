@@ -1,0 +1,136 @@
+package dev.fanin.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanin.testing.FaninHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Bad input gets a clear problem+json answer naming the field, never a 500 or a hang. */
+class BadInputTest {
+  static Vertx vertx;
+  static FaninHarness fanin;
+  static final String OK_URL = "http://127.0.0.1:9/x";
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    fanin = new FaninHarness(vertx, new JsonObject()
+        .put("http", new JsonObject().put("maxBodyBytes", 4096))
+        .put("aggregate", new JsonObject().put("maxSources", 3)));
+  }
+
+  @AfterAll
+  static void stop() {
+    fanin.stop();
+    vertx.close().await();
+  }
+
+  static Stream<Arguments> badDefinitions() {
+    return Stream.of(
+        Arguments.of("{\"sources\": [", ""),
+        Arguments.of("[]", ""),
+        Arguments.of("", ""),
+        Arguments.of("{\"sources\": []}", "/sources"),
+        Arguments.of("{\"sources\": \"x\"}", "/sources"),
+        Arguments.of("{}", "/sources"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\"}]}", "/sources/0/url"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":42}]}", "/sources/0/url"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"ftp://x/y\"}]}", "/sources/0/url"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"/relative\"}]}", "/sources/0/url"),
+        Arguments.of("{\"sources\":[{\"id\":\"a b\",\"url\":\"" + OK_URL + "\"}]}", "/sources/0/id"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\"},{\"id\":\"a\",\"url\":\"" + OK_URL + "\"}]}", "/sources/1/id"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\",\"timeoutMs\":\"fast\"}]}", "/sources/0/timeoutMs"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\",\"optional\":1}]}", "/sources/0/optional"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\",\"body\":\"x\"}]}", "/sources/0/body"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\",\"headers\":{\"X-A\":\"1\\r\\nHost: evil\"}}]}", "/sources/0/headers/X-A"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\",\"headers\":{\"Host\":\"evil\"}}]}", "/sources/0/headers/Host"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\"}],\"deadlineMs\":-1}", "/deadlineMs"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\"}],\"concurrency\":0}", "/concurrency"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\"}],\"sorces\":1}", "/sorces"),
+        Arguments.of("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\"}],\"sources\":[]}", ""),
+        Arguments.of(tooMany(), "/sources"));
+  }
+
+  static String tooMany() {
+    JsonArray list = new JsonArray();
+    for (int i = 0; i < 4; i++) {
+      list.add(new JsonObject().put("id", "s" + i).put("url", OK_URL));
+    }
+    return new JsonObject().put("sources", list).encode();
+  }
+
+  @ParameterizedTest
+  @MethodSource("badDefinitions")
+  void badDefinitionsGet400NamingTheField(String body, String pointer) {
+    HttpResponse<Buffer> res = fanin.post("/v1/aggregate", "application/json", null, Buffer.buffer(body));
+    JsonObject problem = assertProblem(res, 400);
+    JsonArray errors = problem.getJsonArray("errors");
+    List<String> pointers = errors.stream().map(e -> ((JsonObject) e).getString("pointer")).toList();
+    assertTrue(pointers.contains(pointer), "expected " + pointer + " in " + pointers);
+  }
+
+  @Test
+  void severalErrorsAreReportedAtOnce() {
+    String body = "{\"sources\":[{\"id\":\"\",\"url\":\"gopher://x\"}],\"concurrency\":0}";
+    JsonObject problem = assertProblem(
+        fanin.post("/v1/aggregate", "application/json", null, Buffer.buffer(body)), 400);
+    assertEquals(3, problem.getJsonArray("errors").size());
+  }
+
+  @Test
+  void aBodyOverTheLimitGets413() {
+    Buffer big = Buffer.buffer("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "?" + "x".repeat(5000) + "\"}]}");
+    assertProblem(fanin.post("/v1/aggregate", "application/json", null, big), 413);
+  }
+
+  @Test
+  void anUnsupportedContentTypeGets415() {
+    Buffer body = Buffer.buffer("sources=1");
+    assertProblem(fanin.post("/v1/aggregate", "application/x-www-form-urlencoded", null, body), 415);
+    assertProblem(fanin.post("/v1/aggregate", null, null, body), 415);
+  }
+
+  @Test
+  void anUnsupportedAcceptGets406() {
+    Buffer body = Buffer.buffer(tooMany());
+    assertProblem(fanin.post("/v1/aggregate", "application/json", "image/png", body), 406);
+  }
+
+  @Test
+  void anUnknownStreamFormatGets400() {
+    Buffer body = Buffer.buffer(tooMany());
+    JsonObject problem = assertProblem(
+        fanin.post("/v1/aggregate?stream=xml", "application/json", null, body), 400);
+    assertEquals("/query/stream", problem.getJsonArray("errors").getJsonObject(0).getString("pointer"));
+  }
+
+  @Test
+  void unknownPathsAndMethodsAreProblemsToo() {
+    assertProblem(fanin.client.request(HttpMethod.GET, "/nowhere").send().await(), 404);
+    assertProblem(fanin.client.request(HttpMethod.GET, "/v1/aggregate").send().await(), 405);
+  }
+
+  static JsonObject assertProblem(HttpResponse<Buffer> res, int status) {
+    assertEquals(status, res.statusCode(), res.bodyAsString());
+    assertEquals("application/problem+json", res.getHeader("Content-Type"));
+    JsonObject problem = res.bodyAsJsonObject();
+    assertEquals(status, problem.getInteger("status"));
+    assertTrue(problem.getString("type").startsWith("urn:fanin:problem:"));
+    assertTrue(problem.getString("title") != null && problem.getString("detail") != null);
+    return problem;
+  }
+}

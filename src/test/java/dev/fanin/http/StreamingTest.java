@@ -1,0 +1,156 @@
+package dev.fanin.http;
+
+import static dev.fanin.testing.FaninHarness.definition;
+import static dev.fanin.testing.FaninHarness.source;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanin.testing.FakeUpstream;
+import dev.fanin.testing.FaninHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.parsetools.RecordParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** NDJSON and SSE deliver each source the moment it completes. */
+class StreamingTest {
+  static Vertx vertx;
+  static FakeUpstream upstream;
+  static FaninHarness fanin;
+  static HttpClient http;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    upstream = new FakeUpstream(vertx).start();
+    fanin = new FaninHarness(vertx, new JsonObject());
+    http = vertx.createHttpClient();
+  }
+
+  @AfterAll
+  static void stop() {
+    http.close().await();
+    fanin.stop();
+    upstream.stop();
+    vertx.close().await();
+  }
+
+  record Line(long atMs, String text) {}
+
+  /** Posts a definition and records each line of the answer with the time it arrived. */
+  static List<Line> stream(JsonObject def, String accept, String query, StringBuilder contentType) throws Exception {
+    List<Line> lines = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    long start = System.nanoTime();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        .setHost("127.0.0.1").setPort(fanin.fanin.port()).setURI("/v1/aggregate" + query)
+        .putHeader("Content-Type", "application/json");
+    if (accept != null) {
+      options.putHeader("Accept", accept);
+    }
+    http.request(options).compose(req -> req.send(def.toBuffer())).onComplete(ar -> {
+      if (ar.failed()) {
+        done.completeExceptionally(ar.cause());
+        return;
+      }
+      HttpClientResponse res = ar.result();
+      contentType.append(res.getHeader("Content-Type")).append(' ').append(res.statusCode());
+      RecordParser parser = RecordParser.newDelimited("\n", (Buffer line) ->
+          lines.add(new Line((System.nanoTime() - start) / 1_000_000, line.toString())));
+      res.handler(parser);
+      res.endHandler(v -> done.complete(null));
+    });
+    done.get(10, TimeUnit.SECONDS);
+    return lines;
+  }
+
+  @Test
+  void ndjsonSendsTheFastSourceBeforeTheSlowOnesFinish() throws Exception {
+    fanin.aggregate(definition(source("warm", upstream.url(""))));
+    JsonObject def = definition(
+        source("slow1", upstream.url("delay=1500")),
+        source("fast", upstream.url("delay=50")),
+        source("slow2", upstream.url("delay=1500")),
+        source("broken", upstream.url("status=500")));
+    StringBuilder type = new StringBuilder();
+    List<Line> lines = stream(def, "application/x-ndjson", "", type);
+    assertTrue(type.toString().startsWith("application/x-ndjson 200"), type.toString());
+    assertEquals(5, lines.size());
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      JsonObject line = new JsonObject(lines.get(i).text());
+      assertEquals("result", line.getString("type"));
+      order.add(line.getString("id"));
+    }
+    assertEquals(List.of("broken", "fast"), order.subList(0, 2));
+    long fastAt = lines.get(1).atMs();
+    assertTrue(fastAt < 1000, "the fast source's line came at " + fastAt + " ms");
+    assertTrue(lines.get(4).atMs() >= 1500);
+    JsonObject summary = new JsonObject(lines.get(4).text());
+    assertEquals("summary", summary.getString("type"));
+    assertEquals(false, summary.getBoolean("complete"));
+    assertEquals(3, summary.getInteger("ok"));
+    assertEquals(1, summary.getInteger("failed"));
+  }
+
+  @Test
+  void streamQueryParameterSelectsNdjsonWithoutAnAcceptHeader() throws Exception {
+    StringBuilder type = new StringBuilder();
+    List<Line> lines = stream(definition(source("a", upstream.url(""))), null, "?stream=ndjson", type);
+    assertTrue(type.toString().startsWith("application/x-ndjson"));
+    assertEquals(2, lines.size());
+  }
+
+  @Test
+  void sseFramesEachResultAsANamedEvent() throws Exception {
+    StringBuilder type = new StringBuilder();
+    List<Line> lines = stream(definition(
+        source("a", upstream.url("delay=10")), source("b", upstream.url("delay=200"))),
+        "text/event-stream", "", type);
+    assertTrue(type.toString().startsWith("text/event-stream"), type.toString());
+    // event: result / data: {...} / blank, twice, then the summary event
+    List<String> text = lines.stream().map(Line::text).toList();
+    assertEquals(9, text.size(), text.toString());
+    for (int i = 0; i < 3; i++) {
+      String event = text.get(i * 3);
+      String data = text.get(i * 3 + 1);
+      assertEquals(i < 2 ? "event: result" : "event: summary", event);
+      assertTrue(data.startsWith("data: {"), data);
+      JsonObject json = new JsonObject(data.substring("data: ".length()));
+      assertEquals(i < 2 ? "result" : "summary", json.getString("type"));
+      assertEquals("", text.get(i * 3 + 2));
+    }
+    assertEquals("a", new JsonObject(text.get(1).substring(6)).getString("id"));
+  }
+
+  @Test
+  void aClientThatLeavesCancelsTheUpstreamRequests() throws Exception {
+    upstream.resetCounters();
+    CompletableFuture<Void> firstLine = new CompletableFuture<>();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        .setHost("127.0.0.1").setPort(fanin.fanin.port()).setURI("/v1/aggregate?stream=ndjson")
+        .putHeader("Content-Type", "application/json");
+    HttpClient own = vertx.createHttpClient();
+    JsonObject def = definition(source("fast", upstream.url("")),
+        source("stuck", upstream.url("hang=1")).put("timeoutMs", 30_000)).put("deadlineMs", 30_000);
+    own.request(options).compose(req -> req.send(def.toBuffer())).onSuccess(res ->
+        res.handler(b -> firstLine.complete(null)));
+    firstLine.get(5, TimeUnit.SECONDS);
+    assertEquals(1, upstream.inFlight.get());
+    own.close().await();
+    assertTrue(ResilienceTest.eventually(() -> upstream.inFlight.get() == 0),
+        "the stuck upstream request kept running after the client left");
+  }
+}

@@ -1,0 +1,165 @@
+package dev.fanin.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on 127.0.0.1 that misbehaves on request. Query parameters:
+ * delay (ms before answering), status, body, type (Content-Type), size (bytes of JSON body),
+ * chunked, trickle (ms between chunks) with chunks, reset (close mid-body), hang (never answer),
+ * retryAfter, failFirst (with key: answer status for the first N requests, then 200).
+ * It counts requests, requests in flight and their peak, and connections closed.
+ */
+public final class FakeUpstream {
+  private final Vertx vertx;
+  private HttpServer server;
+  public final AtomicInteger requests = new AtomicInteger();
+  public final AtomicInteger inFlight = new AtomicInteger();
+  public final AtomicInteger maxInFlight = new AtomicInteger();
+  public final AtomicInteger connectionsClosed = new AtomicInteger();
+  private final Map<String, AtomicInteger> perKey = new ConcurrentHashMap<>();
+
+  public FakeUpstream(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public FakeUpstream start() {
+    server = vertx.createHttpServer()
+        .connectionHandler(conn -> conn.closeHandler(v -> connectionsClosed.incrementAndGet()))
+        .requestHandler(this::handle);
+    server.listen(0, "127.0.0.1").await();
+    return this;
+  }
+
+  public void stop() {
+    server.close().await();
+  }
+
+  public String url(String query) {
+    return "http://127.0.0.1:" + server.actualPort() + "/x" + (query.isEmpty() ? "" : "?" + query);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public void resetCounters() {
+    requests.set(0);
+    maxInFlight.set(inFlight.get());
+    connectionsClosed.set(0);
+    perKey.clear();
+  }
+
+  /** Requests seen for a failFirst key. */
+  public int count(String key) {
+    AtomicInteger n = perKey.get(key);
+    return n == null ? 0 : n.get();
+  }
+
+  private void handle(HttpServerRequest req) {
+    requests.incrementAndGet();
+    int now = inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(now, Math::max);
+    HttpServerResponse res = req.response();
+    boolean[] counted = {false};
+    Runnable done = () -> {
+      if (!counted[0]) {
+        counted[0] = true;
+        inFlight.decrementAndGet();
+      }
+    };
+    res.endHandler(v -> done.run());
+    res.closeHandler(v -> done.run());
+    req.body().onComplete(b -> {
+      long delay = longParam(req, "delay", 0);
+      if (req.getParam("hang") != null) {
+        return;
+      }
+      if (delay > 0) {
+        vertx.setTimer(delay, t -> answer(req, res));
+      } else {
+        answer(req, res);
+      }
+    });
+  }
+
+  private void answer(HttpServerRequest req, HttpServerResponse res) {
+    if (res.closed()) {
+      return;
+    }
+    int status = (int) longParam(req, "status", 200);
+    String key = req.getParam("key");
+    if (key != null) {
+      int seen = perKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      if (seen > longParam(req, "failFirst", 0)) {
+        status = 200;
+      }
+    }
+    res.setStatusCode(status);
+    if (req.getParam("retryAfter") != null && status != 200) {
+      res.putHeader("Retry-After", req.getParam("retryAfter"));
+    }
+    res.putHeader("Content-Type", req.getParam("type", "application/json"));
+    Buffer body = body(req, status);
+    if (req.getParam("reset") != null) {
+      res.setChunked(true);
+      res.write(body.slice(0, Math.max(1, body.length() / 2)));
+      vertx.setTimer(50, t -> req.connection().close());
+      return;
+    }
+    long trickle = longParam(req, "trickle", 0);
+    if (trickle > 0) {
+      int chunks = (int) longParam(req, "chunks", 10);
+      res.setChunked(true);
+      res.write("[");
+      trickle(res, trickle, chunks, 0);
+      return;
+    }
+    if (req.getParam("chunked") != null) {
+      res.setChunked(true);
+    }
+    res.end(body);
+  }
+
+  private void trickle(HttpServerResponse res, long interval, int chunks, int i) {
+    vertx.setTimer(interval, t -> {
+      if (res.closed()) {
+        return;
+      }
+      if (i == chunks - 1) {
+        res.end(i + "]");
+      } else {
+        res.write(i + ",");
+        trickle(res, interval, chunks, i + 1);
+      }
+    });
+  }
+
+  private static Buffer body(HttpServerRequest req, int status) {
+    String explicit = req.getParam("body");
+    if (explicit != null) {
+      return Buffer.buffer(explicit);
+    }
+    long size = longParam(req, "size", 0);
+    if (size > 0) {
+      StringBuilder sb = new StringBuilder((int) size);
+      sb.append("{\"pad\":\"");
+      while (sb.length() < size - 2) {
+        sb.append('x');
+      }
+      return Buffer.buffer(sb.append("\"}").toString());
+    }
+    return Buffer.buffer("{\"status\":" + status + ",\"path\":\"" + req.path() + "\"}");
+  }
+
+  private static long longParam(HttpServerRequest req, String name, long dflt) {
+    String v = req.getParam(name);
+    return v == null ? dflt : Long.parseLong(v);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.fanin.testing;
+
+import dev.fanin.Fanin;
+import dev.fanin.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+
+/** Runs a real fanin service in-process on a free loopback port, with a client to call it. */
+public final class FaninHarness {
+  public final Vertx vertx;
+  public final Fanin fanin;
+  public final WebClient client;
+
+  public FaninHarness(Vertx vertx, JsonObject configOverrides) {
+    this.vertx = vertx;
+    JsonObject cfg = configOverrides.copy();
+    JsonObject http = cfg.getJsonObject("http", new JsonObject());
+    http.put("port", freePort());
+    if (!http.containsKey("instances")) {
+      http.put("instances", 1);
+    }
+    cfg.put("http", http);
+    this.fanin = new Fanin(vertx, ConfigLoader.fromJson(cfg));
+    fanin.start().await();
+    this.client = WebClient.create(vertx, new WebClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(fanin.port()).setKeepAlive(false));
+  }
+
+  public void stop() {
+    client.close();
+    fanin.stop().await();
+  }
+
+  public HttpResponse<Buffer> aggregate(JsonObject definition) {
+    return client.request(HttpMethod.POST, "/v1/aggregate")
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(definition.toBuffer()).await();
+  }
+
+  public HttpResponse<Buffer> post(String path, String contentType, String accept, Buffer body) {
+    var req = client.request(HttpMethod.POST, path);
+    if (contentType != null) {
+      req.putHeader("Content-Type", contentType);
+    }
+    if (accept != null) {
+      req.putHeader("Accept", accept);
+    }
+    return req.sendBuffer(body).await();
+  }
+
+  public static JsonObject source(String id, String url) {
+    return new JsonObject().put("id", id).put("url", url);
+  }
+
+  public static JsonObject definition(JsonObject... sources) {
+    JsonArray list = new JsonArray();
+    for (JsonObject s : sources) {
+      list.add(s);
+    }
+    return new JsonObject().put("sources", list);
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
