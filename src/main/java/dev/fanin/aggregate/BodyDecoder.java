@@ -28,6 +28,7 @@ public final class BodyDecoder {
     }
     MediaType type = MediaType.parse(contentType);
     if (type == null) {
+      body = stripBom(body);
       SourceData json = sniffJson(body);
       return json != null ? json : new SourceData.Text(body.toString(StandardCharsets.UTF_8));
     }

@@ -187,7 +187,7 @@ public final class DefinitionParser {
     if (value == null) {
       return HttpMethod.GET;
     }
-    if (value instanceof String s) {
+    if (value instanceof String s && TOKEN.matcher(s).matches()) {
       HttpMethod m = HttpMethod.valueOf(s.toUpperCase(Locale.ROOT));
       if (METHODS.contains(m)) {
         return m;

@@ -24,11 +24,23 @@ public final class RetryAfter {
       }
       return Long.parseLong(value) * 1000;
     }
-    try {
-      Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return Math.max(0, at.toEpochMilli() - now.toEpochMilli());
-    } catch (DateTimeParseException e) {
-      return -1;
+    for (DateTimeFormatter format : HTTP_DATES) {
+      try {
+        Instant at = ZonedDateTime.parse(value, format).toInstant();
+        return Math.max(0, at.toEpochMilli() - now.toEpochMilli());
+      } catch (DateTimeParseException e) {
+        // try the next of the three formats RFC 9110 asks recipients to accept
+      }
     }
+    return -1;
   }
+
+  /** IMF-fixdate (RFC 1123), then the obsolete RFC 850 and asctime forms. */
+  private static final java.util.List<DateTimeFormatter> HTTP_DATES = java.util.List.of(
+      DateTimeFormatter.RFC_1123_DATE_TIME,
+      new java.time.format.DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-")
+          .appendValueReduced(java.time.temporal.ChronoField.YEAR, 2, 2, 1970)
+          .appendPattern(" HH:mm:ss zzz").toFormatter(java.util.Locale.US),
+      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.US)
+          .withZone(java.time.ZoneOffset.UTC));
 }
