@@ -48,6 +48,11 @@ ENV FANIN_HTTP_HOST=0.0.0.0 \
 # and set this to false (or remove it) instead of exposing an anonymous aggregator.
 ENV FANIN_SECURITY_ALLOW_ANONYMOUS=true
 
+# Feeds created through the API persist here: the only place the service writes.
+ENV FANIN_FEEDS_DATA_DIR=/var/lib/fanin
+RUN mkdir -p /var/lib/fanin && chown 10001:10001 /var/lib/fanin
+VOLUME /var/lib/fanin
+
 USER 10001:10001
 EXPOSE 8080
 

@@ -1,11 +1,18 @@
 package dev.fanin;
 
+import dev.fanin.aggregate.Aggregators;
 import dev.fanin.config.FaninConfig;
+import dev.fanin.definition.DefinitionParser;
+import dev.fanin.feeds.FeedParser;
+import dev.fanin.feeds.FeedsVerticle;
 import dev.fanin.fetch.BreakerRegistry;
 import dev.fanin.http.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Deploys a fanin service on a Vert.x instance: the shared parts once, the intake per core. */
@@ -13,7 +20,7 @@ public final class Fanin {
   private final Vertx vertx;
   private final FaninConfig config;
   private final BreakerRegistry breakers;
-  private String deploymentId;
+  private final List<String> deploymentIds = new ArrayList<>();
   private int port;
 
   public Fanin(Vertx vertx, FaninConfig config) {
@@ -32,20 +39,34 @@ public final class Fanin {
   public Future<Fanin> start() {
     int n = instances();
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
-    return vertx.deployVerticle(() -> {
-          HttpVerticle v = new HttpVerticle(config, breakers, n);
-          first.compareAndSet(null, v);
-          return v;
-        }, new DeploymentOptions().setInstances(n))
+    FeedParser feedParser = new FeedParser(new DefinitionParser(config), config.feeds());
+    FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
+        Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
+        v -> Aggregators.create(v, config, breakers, n));
+    return vertx.deployVerticle(registry)
+        .compose(registryId -> {
+          deploymentIds.add(registryId);
+          return vertx.deployVerticle(() -> {
+            HttpVerticle v = new HttpVerticle(config, breakers, n);
+            first.compareAndSet(null, v);
+            return v;
+          }, new DeploymentOptions().setInstances(n));
+        })
         .map(id -> {
-          deploymentId = id;
+          deploymentIds.add(id);
           port = first.get().actualPort();
           return this;
         });
   }
 
+  /** Stops the intake first, then the registry (which waits for its pending writes). */
   public Future<Void> stop() {
-    return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deploymentIds.size() - 1; i >= 0; i--) {
+      String id = deploymentIds.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id));
+    }
+    return chain;
   }
 
   /** The port the service listens on. */

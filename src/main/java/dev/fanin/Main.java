@@ -3,6 +3,7 @@ package dev.fanin;
 import dev.fanin.config.ConfigException;
 import dev.fanin.config.ConfigLoader;
 import dev.fanin.config.FaninConfig;
+import dev.fanin.feeds.FeedsVerticle;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,9 @@ public final class Main {
       if (ar.succeeded()) {
         log.info("fanin listening on http://{}:{} ({} instances, config {})", config.http().host(),
             fanin.port(), fanin.instances(), configFile == null ? "built-in defaults" : configFile);
+      } else if (ar.cause() instanceof FeedsVerticle.FeedLoadException bad) {
+        System.err.println("fanin: " + bad.getMessage());
+        vertx.close().onComplete(v -> System.exit(2));
       } else {
         log.error("fanin failed to start: {}", ar.cause().getMessage());
         vertx.close().onComplete(v -> System.exit(1));

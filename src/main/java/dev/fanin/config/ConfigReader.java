@@ -60,7 +60,13 @@ final class ConfigReader {
             r.integer("client.maxConnectionsPerOrigin", 1, 100_000),
             r.integer("client.maxWaitQueue", 1, 10_000_000),
             r.integer("client.keepAliveSeconds", 1, 86_400)),
-        new FaninConfig.Demo(r.bool("demo.enabled")));
+        new FaninConfig.Demo(r.bool("demo.enabled")),
+        new FaninConfig.Feeds(
+            r.string("feeds.dataDir"),
+            r.string("feeds.confDir"),
+            r.integer("feeds.maxFeeds", 1, 10_000_000),
+            r.integer("feeds.minScheduleMs", 1, 86_400_000),
+            r.integer("feeds.maxParams", 0, 1000)));
   }
 
   private Object value(String key) {

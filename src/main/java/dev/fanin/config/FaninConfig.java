@@ -8,7 +8,8 @@ public record FaninConfig(
     Retry retry,
     Breaker breaker,
     Client client,
-    Demo demo) {
+    Demo demo,
+    Feeds feeds) {
 
   /** The HTTP intake: where to listen and how much a request body may weigh. */
   public record Http(String host, int port, int instances, int maxBodyBytes) {}
@@ -35,6 +36,12 @@ public record FaninConfig(
   /** The upstream HTTP client: connect timeout and per-origin connection pool. */
   public record Client(
       int connectTimeoutMs, int maxConnectionsPerOrigin, int maxWaitQueue, int keepAliveSeconds) {}
+
+  /**
+   * Named feeds: where API-created feeds persist (dataDir), where read-only operator feeds are
+   * loaded from (confDir), and their bounds.
+   */
+  public record Feeds(String dataDir, String confDir, int maxFeeds, int minScheduleMs, int maxParams) {}
 
   /** The built-in demo upstream under /demo. */
   public record Demo(boolean enabled) {}

@@ -16,7 +16,7 @@ import java.util.Locale;
 
 /** POST /v1/aggregate: checks the media types, reads the definition, aggregates, writes. */
 final class AggregateRoute {
-  private static final String FORMAT = "fanin.format";
+  static final String FORMAT = "fanin.format";
   private final Aggregator aggregator;
   private final DefinitionParser parser;
 
@@ -33,14 +33,24 @@ final class AggregateRoute {
 
   /** Refuses a wrong Content-Type (415) or Accept (406) before reading the body. */
   static void checkMediaTypes(RoutingContext ctx) {
+    requireJson(ctx);
+    ctx.put(FORMAT, Negotiation.choose(ctx));
+    ctx.next();
+  }
+
+  /** Refuses a wrong Content-Type (415) before reading the body. */
+  static void checkContentType(RoutingContext ctx) {
+    requireJson(ctx);
+    ctx.next();
+  }
+
+  private static void requireJson(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
     if (!isJson(contentType)) {
       throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
           "The request body must be application/json"
               + (contentType == null ? "; no Content-Type was sent" : ", not " + contentType)));
     }
-    ctx.put(FORMAT, Negotiation.choose(ctx));
-    ctx.next();
   }
 
   private void aggregate(RoutingContext ctx) {

@@ -1,19 +1,18 @@
 package dev.fanin.http;
 
 import dev.fanin.aggregate.Aggregator;
+import dev.fanin.aggregate.Aggregators;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.definition.DefinitionParser;
+import dev.fanin.bus.BusIntake;
 import dev.fanin.demo.DemoUpstream;
+import dev.fanin.feeds.FeedParser;
+import dev.fanin.feeds.FeedRuns;
 import dev.fanin.fetch.BreakerRegistry;
-import dev.fanin.fetch.FetchPipeline;
-import dev.fanin.fetch.HttpFetcher;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -26,7 +25,6 @@ public final class HttpVerticle extends VerticleBase {
   private final FaninConfig config;
   private final BreakerRegistry breakers;
   private final int instances;
-  private HttpClient client;
   private HttpServer server;
 
   public HttpVerticle(FaninConfig config, BreakerRegistry breakers, int instances) {
@@ -37,35 +35,30 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    FaninConfig.Client c = config.client();
-    client = vertx.createHttpClient(
-        new HttpClientOptions()
-            .setConnectTimeout(c.connectTimeoutMs())
-            .setKeepAlive(true)
-            .setKeepAliveTimeout(c.keepAliveSeconds())
-            .setDecompressionSupported(true),
-        new PoolOptions()
-            .setHttp1MaxSize(ceilDiv(c.maxConnectionsPerOrigin(), instances))
-            .setMaxWaitQueueSize(ceilDiv(c.maxWaitQueue(), instances)));
-    Aggregator aggregator = new Aggregator(vertx,
-        new FetchPipeline(vertx, new HttpFetcher(vertx, client, c.connectTimeoutMs()), breakers, config.retry()),
-        config);
+    Aggregator aggregator = Aggregators.create(vertx, config, breakers, instances);
+    DefinitionParser definitions = new DefinitionParser(config);
+    FeedParser feedParser = new FeedParser(definitions, config.feeds());
+    FeedRuns feedRuns = new FeedRuns(vertx.eventBus(), feedParser);
+    new BusIntake(vertx.eventBus(), aggregator, definitions, feedRuns).register();
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port()));
-    return server.requestHandler(router(aggregator)).listen();
+    return server.requestHandler(router(aggregator, definitions, feedParser, feedRuns)).listen();
   }
 
-  private Router router(Aggregator aggregator) {
+  private Router router(Aggregator aggregator, DefinitionParser definitions, FeedParser feedParser,
+      FeedRuns feedRuns) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    new AggregateRoute(aggregator, new DefinitionParser(config)).mount(router, body);
+    AggregateRoute aggregate = new AggregateRoute(aggregator, definitions);
+    aggregate.mount(router, body);
+    new FeedRoutes(vertx, feedParser, feedRuns, aggregate).mount(router, body);
     if (config.demo().enabled()) {
       router.route("/demo/*").subRouter(DemoUpstream.router(vertx));
     }
     router.route().failureHandler(Problems.failureHandler());
-    for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
+    for (int status : new int[] {400, 404, 405, 406, 409, 412, 413, 415, 500}) {
       router.errorHandler(status, ctx -> Problems.send(ctx,
           Problems.toProblem(ctx.failure(), status)));
     }
@@ -77,12 +70,4 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  @Override
-  public Future<?> stop() {
-    return client == null ? Future.succeededFuture() : client.close();
-  }
-
-  private static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
-  }
 }

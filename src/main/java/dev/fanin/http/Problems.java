@@ -2,6 +2,8 @@ package dev.fanin.http;
 
 import dev.fanin.definition.InvalidDefinitionException;
 import io.vertx.core.Handler;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -24,6 +26,9 @@ public final class Problems {
       return new Problem(400, Problem.TYPE_BASE + "invalid-request", "Invalid request",
           ide.getMessage(), ide.errors());
     }
+    if (failure instanceof ReplyException re) {
+      return fromReply(re);
+    }
     int status = failure instanceof HttpException he ? he.getStatusCode() : statusCode;
     return switch (status) {
       case 400 -> Problem.of(400, "bad-request", "Bad request", "The request could not be read.");
@@ -44,6 +49,23 @@ public final class Problems {
         yield Problem.of(500, "internal", "Internal error",
             "fanin failed to handle the request; the failure was logged.");
       }
+    };
+  }
+
+  /** Registry answers carry the HTTP status as their failure code and the detail as message. */
+  private static Problem fromReply(ReplyException re) {
+    if (re.failureType() != ReplyFailure.RECIPIENT_FAILURE || re.failureCode() < 400 || re.failureCode() > 599) {
+      return Problem.of(503, "unavailable", "Service unavailable",
+          "an internal service did not answer: " + re.getMessage());
+    }
+    int code = re.failureCode();
+    return switch (code) {
+      case 400 -> Problem.of(400, "invalid-request", "Invalid request", re.getMessage());
+      case 404 -> Problem.of(404, "not-found", "Not found", re.getMessage());
+      case 409 -> Problem.of(409, "conflict", "Conflict", re.getMessage());
+      case 412 -> Problem.of(412, "precondition-failed", "Precondition failed", re.getMessage());
+      default -> Problem.of(code, code >= 500 ? "upstream-failure" : "client-error",
+          code >= 500 ? "Aggregation failed" : "Client error", re.getMessage());
     };
   }
 

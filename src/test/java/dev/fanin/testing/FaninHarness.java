@@ -29,6 +29,14 @@ public final class FaninHarness {
       http.put("instances", 1);
     }
     cfg.put("http", http);
+    JsonObject feeds = cfg.getJsonObject("feeds", new JsonObject());
+    if (!feeds.containsKey("dataDir")) {
+      feeds.put("dataDir", tempDir().toString());
+    }
+    if (!feeds.containsKey("confDir")) {
+      feeds.put("confDir", tempDir().resolve("no-conf-feeds").toString());
+    }
+    cfg.put("feeds", feeds);
     this.fanin = new Fanin(vertx, ConfigLoader.fromJson(cfg));
     fanin.start().await();
     this.client = WebClient.create(vertx, new WebClientOptions()
@@ -67,6 +75,16 @@ public final class FaninHarness {
       list.add(s);
     }
     return new JsonObject().put("sources", list);
+  }
+
+  private static java.nio.file.Path tempDir() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fanin-test");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static int freePort() {

@@ -1,0 +1,39 @@
+package dev.fanin.aggregate;
+
+import dev.fanin.config.FaninConfig;
+import dev.fanin.fetch.BreakerRegistry;
+import dev.fanin.fetch.FetchPipeline;
+import dev.fanin.fetch.HttpFetcher;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+
+/**
+ * Builds an aggregator with its own upstream HTTP client, for a verticle's event loop. The client's
+ * per-origin connection pool gets {@code 1/share} of client.maxConnectionsPerOrigin, so that the
+ * verticles of one process together stay within it. Call from the verticle's start, so the client
+ * is closed with the verticle.
+ */
+public final class Aggregators {
+  private Aggregators() {}
+
+  public static Aggregator create(Vertx vertx, FaninConfig config, BreakerRegistry breakers, int share) {
+    FaninConfig.Client c = config.client();
+    HttpClient client = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setConnectTimeout(c.connectTimeoutMs())
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(c.keepAliveSeconds())
+            .setDecompressionSupported(true),
+        new PoolOptions()
+            .setHttp1MaxSize(ceilDiv(c.maxConnectionsPerOrigin(), share))
+            .setMaxWaitQueueSize(ceilDiv(c.maxWaitQueue(), share)));
+    HttpFetcher http = new HttpFetcher(vertx, client, c.connectTimeoutMs());
+    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, config.retry()), config);
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.fanin.feeds;
+
+/** The event-bus addresses of the feed registry and of scheduled feed runs. */
+public final class FeedAddresses {
+  public static final String PUT = "fanin.feeds.put";
+  public static final String GET = "fanin.feeds.get";
+  public static final String LIST = "fanin.feeds.list";
+  public static final String DELETE = "fanin.feeds.delete";
+  public static final String LATEST = "fanin.feeds.latest";
+  public static final String AGGREGATE = "fanin.aggregate";
+  public static final String STREAM_TO_HEADER = "stream-to";
+
+  private FeedAddresses() {}
+
+  /** Where each run of a scheduled feed is published. */
+  public static String runs(String feed) {
+    return "fanin.feed." + feed;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.fanin.feeds;
+
+import dev.fanin.aggregate.Aggregator;
+import dev.fanin.definition.AggregationSpec;
+import dev.fanin.write.AggregateDocument;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Map.Entry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls scheduled feeds. A feed's next run is timed from the end of its previous run, so runs of one
+ * feed never overlap and a slow feed delays only itself. Each run is published on
+ * fanin.feed.{name} and kept as the feed's latest run. Confined to the registry's event loop.
+ */
+final class FeedScheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(FeedScheduler.class);
+  private final Vertx vertx;
+  private final Aggregator aggregator;
+  private final FeedParser parser;
+  private final Map<String, Slot> slots = new HashMap<>();
+  private final Map<String, JsonObject> latest = new HashMap<>();
+
+  FeedScheduler(Vertx vertx, Aggregator aggregator, FeedParser parser) {
+    this.vertx = vertx;
+    this.aggregator = aggregator;
+    this.parser = parser;
+  }
+
+  /** One feed's schedule; replaced whole when the feed changes. */
+  private final class Slot {
+    final Feed feed;
+    long timer = -1;
+    boolean running;
+    boolean cancelled;
+
+    Slot(Feed feed) {
+      this.feed = feed;
+    }
+
+    void runAfter(long delay) {
+      if (cancelled) {
+        return;
+      }
+      timer = vertx.setTimer(Math.max(1, delay), t -> {
+        timer = -1;
+        run();
+      });
+    }
+
+    void run() {
+      if (cancelled) {
+        return;
+      }
+      running = true;
+      long started = System.nanoTime();
+      AggregationSpec spec;
+      try {
+        spec = parser.resolve(feed, Map.of());
+      } catch (RuntimeException e) {
+        LOG.warn("scheduled feed {} cannot run: {}", feed.name(), e.getMessage());
+        running = false;
+        runAfter(feed.schedule().everyMs());
+        return;
+      }
+      AggregateDocument document = new AggregateDocument(spec.sources().size());
+      String runAt = Instant.now().toString();
+      aggregator.start(spec, document).summary().onComplete(ar -> {
+        running = false;
+        if (ar.succeeded() && !cancelled) {
+          JsonObject run = new JsonObject(document.encode(ar.result()))
+              .put("feed", feed.name()).put("runAt", runAt);
+          latest.put(feed.name(), run);
+          vertx.eventBus().publish(FeedAddresses.runs(feed.name()), run);
+        }
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        runAfter(feed.schedule().everyMs() - elapsedMs);
+      });
+    }
+
+    void cancel() {
+      cancelled = true;
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+    }
+  }
+
+  /** Starts, restarts or stops a feed's schedule to match its definition. */
+  void apply(Feed feed) {
+    Slot old = slots.remove(feed.name());
+    if (old != null) {
+      old.cancel();
+    }
+    if (feed.schedule() == null) {
+      latest.remove(feed.name());
+      return;
+    }
+    Slot slot = new Slot(feed);
+    slots.put(feed.name(), slot);
+    slot.runAfter(1);
+  }
+
+  void remove(String name) {
+    Slot old = slots.remove(name);
+    if (old != null) {
+      old.cancel();
+    }
+    latest.remove(name);
+  }
+
+  JsonObject latest(String name) {
+    return latest.get(name);
+  }
+
+  boolean isRunning(String name) {
+    Slot slot = slots.get(name);
+    return slot != null && slot.running;
+  }
+
+  void stopAll() {
+    for (Entry<String, Slot> e : slots.entrySet()) {
+      e.getValue().cancel();
+    }
+    slots.clear();
+  }
+}

@@ -1,0 +1,94 @@
+package dev.fanin.feeds;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Substitutes {name} placeholders. In URLs each value is percent-encoded for its place, so no value
+ * can change the scheme, the host, the path structure or the query structure.
+ */
+final class Placeholders {
+  static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]{0,31})}");
+
+  private Placeholders() {}
+
+  /** Replaces every {name} whose name has a value, leaving the others as they are. */
+  static String substitute(String text, Map<String, String> values) {
+    return replace(text, (name, at) -> values.get(name));
+  }
+
+  /**
+   * Replaces placeholders in a URL. Placeholders may stand only after the authority; in the path
+   * every character but A-Z a-z 0-9 - _ ~ is encoded (dots too, so ".." cannot climb), and in the
+   * query and fragment every character but those and "." is encoded.
+   */
+  static String substituteUrl(String url, Map<String, String> values) {
+    int pathStart = pathStart(url);
+    int queryStart = firstOf(url, pathStart, '?', '#');
+    return replace(url, (name, at) -> {
+      String value = values.get(name);
+      if (value == null) {
+        return null;
+      }
+      return encode(value, at < queryStart);
+    });
+  }
+
+  /** Where the path begins: just after scheme://authority; placeholders before it are refused. */
+  static int pathStart(String url) {
+    int scheme = url.indexOf("://");
+    int from = scheme < 0 ? 0 : scheme + 3;
+    return firstOf(url, from, '/', '?', '#');
+  }
+
+  private static int firstOf(String s, int from, char... chars) {
+    int best = s.length();
+    for (char c : chars) {
+      int i = s.indexOf(c, from);
+      if (i >= 0 && i < best) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static String replace(String text, BiFunction<String, Integer, String> valueAt) {
+    Matcher m = PLACEHOLDER.matcher(text);
+    StringBuilder out = null;
+    int last = 0;
+    while (m.find()) {
+      String value = valueAt.apply(m.group(1), m.start());
+      if (value == null) {
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(text.length() + 16);
+      }
+      out.append(text, last, m.start()).append(value);
+      last = m.end();
+    }
+    if (out == null) {
+      return text;
+    }
+    return out.append(text, last, text.length()).toString();
+  }
+
+  static String encode(String value, boolean inPath) {
+    StringBuilder out = new StringBuilder(value.length() + 8);
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_' || c == '~' || (c == '.' && !inPath);
+      if (keep) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,176 @@
+package dev.fanin.http;
+
+import dev.fanin.definition.FieldError;
+import dev.fanin.definition.InvalidDefinitionException;
+import dev.fanin.definition.StrictJson;
+import dev.fanin.feeds.FeedAddresses;
+import dev.fanin.feeds.FeedParser;
+import dev.fanin.feeds.FeedRuns;
+import dev.fanin.write.StreamFormat;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * /v1/feeds: the registry over HTTP (it lives behind the fanin.feeds.* addresses), feed runs with
+ * parameters, and the SSE stream of a scheduled feed's runs.
+ */
+final class FeedRoutes {
+  private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
+  private final Vertx vertx;
+  private final FeedParser parser;
+  private final FeedRuns runs;
+  private final AggregateRoute aggregate;
+
+  FeedRoutes(Vertx vertx, FeedParser parser, FeedRuns runs, AggregateRoute aggregate) {
+    this.vertx = vertx;
+    this.parser = parser;
+    this.runs = runs;
+    this.aggregate = aggregate;
+  }
+
+  void mount(Router router, BodyHandler body) {
+    router.get("/v1/feeds").handler(this::list);
+    router.put("/v1/feeds/:name").handler(AggregateRoute::checkContentType);
+    router.put("/v1/feeds/:name").handler(body).handler(this::put);
+    router.get("/v1/feeds/:name").handler(this::get);
+    router.delete("/v1/feeds/:name").handler(this::delete);
+    router.get("/v1/feeds/:name/aggregate").handler(this::runWithQuery);
+    router.post("/v1/feeds/:name/aggregate").handler(AggregateRoute::checkMediaTypes);
+    router.post("/v1/feeds/:name/aggregate").handler(body).handler(this::runWithBody);
+    router.get("/v1/feeds/:name/events").handler(this::events);
+  }
+
+  private void list(RoutingContext ctx) {
+    runs.ask(FeedAddresses.LIST, new JsonObject())
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    runs.ask(FeedAddresses.GET, new JsonObject().put("name", name))
+        .onSuccess(feed -> {
+          ctx.response().putHeader("ETag", feed.getString("etag"));
+          ctx.json(feed);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void put(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    Buffer body = ctx.body().buffer();
+    JsonObject definition = StrictJson.parseObject(body == null ? Buffer.buffer() : body);
+    // validated here too, so an HTTP client gets every field error with its pointer
+    parser.parse(name, definition, false);
+    JsonObject request = new JsonObject().put("name", name).put("definition", definition);
+    String ifMatch = ctx.request().getHeader("If-Match");
+    if (ifMatch != null) {
+      request.put("ifMatch", ifMatch);
+    }
+    runs.ask(FeedAddresses.PUT, request).onSuccess(reply -> {
+      JsonObject feed = reply.getJsonObject("feed");
+      HttpServerResponse response = ctx.response().putHeader("ETag", feed.getString("etag"));
+      if (reply.getBoolean("created")) {
+        response.setStatusCode(201).putHeader("Location", "/v1/feeds/" + name);
+      }
+      ctx.json(feed);
+    }).onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    JsonObject request = new JsonObject().put("name", ctx.pathParam("name"));
+    String ifMatch = ctx.request().getHeader("If-Match");
+    if (ifMatch != null) {
+      request.put("ifMatch", ifMatch);
+    }
+    runs.ask(FeedAddresses.DELETE, request)
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void runWithQuery(RoutingContext ctx) {
+    StreamFormat format = Negotiation.choose(ctx);
+    run(ctx, queryParams(ctx.queryParams()), format);
+  }
+
+  private void runWithBody(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    JsonObject params = body == null || body.length() == 0 ? new JsonObject() : StrictJson.parseObject(body);
+    run(ctx, FeedRuns.params(params), ctx.get(AggregateRoute.FORMAT));
+  }
+
+  private void run(RoutingContext ctx, Map<String, String> params, StreamFormat format) {
+    runs.resolve(ctx.pathParam("name"), params)
+        .onSuccess(spec -> aggregate.run(ctx.response(), spec, format))
+        .onFailure(ctx::fail);
+  }
+
+  private static Map<String, String> queryParams(MultiMap query) {
+    Map<String, String> params = new HashMap<>();
+    for (String name : query.names()) {
+      if (name.equals("stream")) {
+        continue;
+      }
+      List<String> values = query.getAll(name);
+      if (values.size() > 1) {
+        throw new InvalidDefinitionException(List.of(new FieldError("/params/" + name, "is given more than once")));
+      }
+      params.put(name, values.get(0));
+    }
+    return params;
+  }
+
+  /**
+   * Server-Sent Events of a scheduled feed: the latest run at once, then each new run. A subscriber
+   * too slow to keep up misses runs rather than growing fanin's memory.
+   */
+  private void events(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    runs.ask(FeedAddresses.GET, new JsonObject().put("name", name)).onSuccess(feed -> {
+      if (!feed.getJsonObject("definition").containsKey("schedule")) {
+        ctx.fail(new ProblemException(Problem.of(409, "not-scheduled", "Feed not scheduled",
+            "feed " + name + " has no schedule, so it has no runs to follow")));
+        return;
+      }
+      HttpServerResponse response = ctx.response().setChunked(true)
+          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+          .putHeader("Cache-Control", "no-cache")
+          .putHeader("X-Accel-Buffering", "no");
+      response.writeHead();
+      String[] lastRun = {null};
+      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(FeedAddresses.runs(name),
+          m -> send(response, m.body(), lastRun));
+      long keepAlive = vertx.setPeriodic(15_000, t -> {
+        if (!response.writeQueueFull()) {
+          response.write(KEEP_ALIVE);
+        }
+      });
+      response.closeHandler(v -> {
+        consumer.unregister();
+        vertx.cancelTimer(keepAlive);
+      });
+      consumer.completion()
+          .compose(v -> runs.ask(FeedAddresses.LATEST, new JsonObject().put("name", name)))
+          .onSuccess(run -> send(response, run, lastRun));
+    }).onFailure(ctx::fail);
+  }
+
+  private static void send(HttpServerResponse response, JsonObject run, String[] lastRun) {
+    String runAt = run.getString("runAt");
+    if (response.closed() || response.writeQueueFull() || (runAt != null && runAt.equals(lastRun[0]))) {
+      return;
+    }
+    lastRun[0] = runAt;
+    response.write(Buffer.buffer("event: run\ndata: ").appendBuffer(run.toBuffer()).appendString("\n\n"));
+  }
+}
