@@ -48,7 +48,7 @@ public final class Aggregation {
     this.budget = new ByteBudget(maxAggregateBytes);
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     for (int i = 0; i < n; i++) {
-      contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes);
+      contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted());
     }
   }
 

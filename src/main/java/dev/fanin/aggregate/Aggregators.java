@@ -4,6 +4,7 @@ import dev.fanin.config.FaninConfig;
 import dev.fanin.fetch.BreakerRegistry;
 import dev.fanin.fetch.FetchPipeline;
 import dev.fanin.fetch.HttpFetcher;
+import dev.fanin.policy.UpstreamPolicy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -30,7 +31,9 @@ public final class Aggregators {
             .setHttp1MaxSize(ceilDiv(c.maxConnectionsPerOrigin(), share))
             .setMaxWaitQueueSize(ceilDiv(c.maxWaitQueue(), share)));
     HttpFetcher http = new HttpFetcher(vertx, client, c.connectTimeoutMs());
-    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, config.retry()), config);
+    UpstreamPolicy policy = new UpstreamPolicy(config.upstream(),
+        config.demo().enabled() ? config.http().port() : -1);
+    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, config.retry(), policy), config);
   }
 
   private static int ceilDiv(int a, int b) {

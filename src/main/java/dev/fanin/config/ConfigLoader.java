@@ -117,6 +117,15 @@ public final class ConfigLoader {
   }
 
   private static Object parseEnv(String key, String raw, Object like) {
+    if (like instanceof io.vertx.core.json.JsonArray) {
+      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+      for (String item : raw.split(",")) {
+        if (!item.isBlank()) {
+          list.add(item.trim());
+        }
+      }
+      return list;
+    }
     if (like instanceof Boolean) {
       String v = raw.toLowerCase(Locale.ROOT);
       if (v.equals("true") || v.equals("false")) {

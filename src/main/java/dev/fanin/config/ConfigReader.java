@@ -66,7 +66,16 @@ final class ConfigReader {
             r.string("feeds.confDir"),
             r.integer("feeds.maxFeeds", 1, 10_000_000),
             r.integer("feeds.minScheduleMs", 1, 86_400_000),
-            r.integer("feeds.maxParams", 0, 1000)));
+            r.integer("feeds.maxParams", 0, 1000)),
+        new FaninConfig.Upstream(
+            r.bool("upstream.allowPrivateNetworks"),
+            r.hostPatterns("upstream.privateHosts"),
+            r.schemes("upstream.schemes"),
+            r.hostPatterns("upstream.allowHosts"),
+            r.hostPatterns("upstream.denyHosts"),
+            r.ports("upstream.allowPorts"),
+            r.ports("upstream.denyPorts"),
+            r.integer("upstream.maxRedirects", 0, 20)));
   }
 
   private Object value(String key) {
@@ -108,6 +117,51 @@ final class ConfigReader {
       return s;
     }
     throw new ConfigException(key, "must be a non-empty string, got " + show(v));
+  }
+
+  private java.util.List<Object> list(String key) {
+    Object v = value(key);
+    if (v instanceof io.vertx.core.json.JsonArray array) {
+      return array.getList();
+    }
+    throw new ConfigException(key, "must be a list, got " + show(v));
+  }
+
+  private java.util.List<String> schemes(String key) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (Object o : list(key)) {
+      if (!(o instanceof String s) || !(s.equalsIgnoreCase("http") || s.equalsIgnoreCase("https"))) {
+        throw new ConfigException(key, "may contain only \"http\" and \"https\", got " + show(o));
+      }
+      out.add(s.toLowerCase(java.util.Locale.ROOT));
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException(key, "must allow at least one scheme");
+    }
+    return java.util.List.copyOf(out);
+  }
+
+  private java.util.List<String> hostPatterns(String key) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (Object o : list(key)) {
+      if (!(o instanceof String s) || !s.matches("(\\*\\.)?[A-Za-z0-9_.:\\[\\]-]+")) {
+        throw new ConfigException(key, "must hold host names, IP addresses or *.domain patterns, got " + show(o));
+      }
+      out.add(s.toLowerCase(java.util.Locale.ROOT));
+    }
+    return java.util.List.copyOf(out);
+  }
+
+  private java.util.List<Integer> ports(String key) {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (Object o : list(key)) {
+      Object v = o instanceof String s && s.matches("[0-9]{1,5}") ? Integer.valueOf(s) : o;
+      if (!(v instanceof Number n) || n.intValue() < 1 || n.intValue() > 65_535 || n.doubleValue() != n.intValue()) {
+        throw new ConfigException(key, "must hold port numbers from 1 to 65535, got " + show(o));
+      }
+      out.add(n.intValue());
+    }
+    return java.util.List.copyOf(out);
   }
 
   private void notAbove(String key, long value, String maxKey, long max) {

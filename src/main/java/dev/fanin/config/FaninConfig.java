@@ -9,7 +9,8 @@ public record FaninConfig(
     Breaker breaker,
     Client client,
     Demo demo,
-    Feeds feeds) {
+    Feeds feeds,
+    Upstream upstream) {
 
   /** The HTTP intake: where to listen and how much a request body may weigh. */
   public record Http(String host, int port, int instances, int maxBodyBytes) {}
@@ -42,6 +43,20 @@ public record FaninConfig(
    * loaded from (confDir), and their bounds.
    */
   public record Feeds(String dataDir, String confDir, int maxFeeds, int minScheduleMs, int maxParams) {}
+
+  /**
+   * Where fanin may send requests: schemes, host and port allow- and deny-lists, whether private
+   * networks may be reached, and how many redirects are followed.
+   */
+  public record Upstream(
+      boolean allowPrivateNetworks,
+      java.util.List<String> privateHosts,
+      java.util.List<String> schemes,
+      java.util.List<String> allowHosts,
+      java.util.List<String> denyHosts,
+      java.util.List<Integer> allowPorts,
+      java.util.List<Integer> denyPorts,
+      int maxRedirects) {}
 
   /** The built-in demo upstream under /demo. */
   public record Demo(boolean enabled) {}

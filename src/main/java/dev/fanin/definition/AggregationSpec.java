@@ -2,5 +2,19 @@ package dev.fanin.definition;
 
 import java.util.List;
 
-/** A validated feed definition: the sources to fetch and the bounds of one aggregation. */
-public record AggregationSpec(List<SourceSpec> sources, int deadlineMs, int concurrency) {}
+/**
+ * A validated feed definition: the sources to fetch and the bounds of one aggregation.
+ *
+ * @param trusted comes from operator configuration (a read-only feed), which the upstream policy
+ *     lets reach private networks
+ */
+public record AggregationSpec(List<SourceSpec> sources, int deadlineMs, int concurrency, boolean trusted) {
+
+  public AggregationSpec(List<SourceSpec> sources, int deadlineMs, int concurrency) {
+    this(sources, deadlineMs, concurrency, false);
+  }
+
+  public AggregationSpec withTrusted(boolean trusted) {
+    return new AggregationSpec(sources, deadlineMs, concurrency, trusted);
+  }
+}

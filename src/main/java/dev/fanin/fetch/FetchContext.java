@@ -17,12 +17,23 @@ public final class FetchContext {
   private int attempts;
   private long firstAttemptNanos;
   private String note;
+  private boolean trusted;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
     this.deadlineNanos = deadlineNanos;
     this.budget = budget;
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** Marks a source from operator configuration, which the upstream policy trusts more. */
+  public FetchContext trusted(boolean trusted) {
+    this.trusted = trusted;
+    return this;
+  }
+
+  public boolean trusted() {
+    return trusted;
   }
 
   /** Milliseconds left until the aggregation's deadline (may be negative). */

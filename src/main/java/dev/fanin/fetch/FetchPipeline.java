@@ -1,11 +1,15 @@
 package dev.fanin.fetch;
 
 import dev.fanin.config.FaninConfig;
+import dev.fanin.policy.UpstreamPolicy;
 import io.vertx.core.Vertx;
 
 /**
  * Stacks the fetch decorators. This is the one place that shows the whole pipeline:
- * retry → circuit breaker → per-aggregation concurrency limit → HTTP.
+ * redirects → SSRF guard → retry → circuit breaker → per-aggregation concurrency limit → HTTP.
+ *
+ * <p>Redirects sit outermost so every hop passes the guard again; the guard sits before retry so a
+ * refused source is refused once, and resolves the host once per hop.
  *
  * <p>Retry sits outside the breaker so each attempt is judged by the breaker and an open breaker
  * stops retries at once; the limit sits inside so a source waiting out its backoff does not hold
@@ -16,8 +20,11 @@ public final class FetchPipeline {
   private final Fetcher http;
   private final BreakerRegistry breakers;
   private final FaninConfig.Retry retry;
+  private final UpstreamPolicy policy;
 
-  public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers, FaninConfig.Retry retry) {
+  public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers, FaninConfig.Retry retry,
+      UpstreamPolicy policy) {
+    this.policy = policy;
     this.vertx = vertx;
     this.http = http;
     this.breakers = breakers;
@@ -28,6 +35,7 @@ public final class FetchPipeline {
   public Fetcher forAggregation(int concurrency) {
     Fetcher limited = new LimitingFetcher(http, new AsyncSemaphore(concurrency));
     Fetcher guarded = new BreakingFetcher(limited, breakers);
-    return new RetryingFetcher(guarded, vertx, retry);
+    Fetcher retried = new RetryingFetcher(guarded, vertx, retry);
+    return new RedirectingFetcher(new GuardingFetcher(retried, vertx, policy), policy.maxRedirects());
   }
 }

@@ -4,9 +4,14 @@ import dev.fanin.definition.SourceSpec;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import java.net.InetAddress;
 import java.net.URI;
 
-/** One upstream request as it travels down the fetch pipeline, with its per-source context. */
+/**
+ * One upstream request as it travels down the fetch pipeline, with its per-source context.
+ *
+ * @param server the checked address to connect to, set by the guard; null to resolve the host
+ */
 public record FetchRequest(
     String sourceId,
     HttpMethod method,
@@ -16,11 +21,18 @@ public record FetchRequest(
     String contentType,
     int timeoutMs,
     int retries,
+    InetAddress server,
     FetchContext context) {
 
   public static FetchRequest of(SourceSpec source, FetchContext context) {
     return new FetchRequest(source.id(), source.method(), source.url(), source.headers(),
-        source.body(), source.contentType(), source.timeoutMs(), source.retries(), context);
+        source.body(), source.contentType(), source.timeoutMs(), source.retries(), null, context);
+  }
+
+  /** The same request, pinned to the address its host was resolved and checked to. */
+  public FetchRequest withServer(InetAddress address) {
+    return new FetchRequest(sourceId, method, url, headers, body, contentType, timeoutMs, retries,
+        address, context);
   }
 
   /** The origin (scheme, host, port) this request goes to; breakers and limits are keyed by it. */

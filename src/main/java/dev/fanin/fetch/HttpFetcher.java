@@ -10,7 +10,9 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 /**
@@ -71,6 +73,10 @@ public final class HttpFetcher implements Fetcher {
           .setHeaders(request.headers())
           .setConnectTimeout(Math.min(connectTimeoutMs, timeout))
           .setFollowRedirects(false);
+      if (request.server() != null) {
+        options.setServer(SocketAddress.inetSocketAddress(
+            new InetSocketAddress(request.server(), Origins.port(request.url()))));
+      }
       client.request(options).onComplete(ar -> {
         if (ar.failed()) {
           fail(connectFailure(ar.cause()));

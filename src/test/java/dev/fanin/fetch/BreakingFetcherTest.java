@@ -78,7 +78,7 @@ class BreakingFetcherTest {
     long now = System.nanoTime();
     FetchContext context = new FetchContext(now, now + TimeUnit.SECONDS.toNanos(10), new ByteBudget(1 << 20), 1 << 20);
     return new FetchRequest("src", HttpMethod.GET, URI.create(origin + "/path"),
-        MultiMap.caseInsensitiveMultiMap(), null, null, 1000, 0, context);
+        MultiMap.caseInsensitiveMultiMap(), null, null, 1000, 0, null, context);
   }
 
   /** Starts a fetch on the event loop without waiting for it. */

@@ -87,7 +87,7 @@ class RetryingFetcherTest {
 
   private static FetchRequest request(HttpMethod method, int retries, FetchContext context) {
     return new FetchRequest("src", method, URI.create("http://127.0.0.1:9/x"),
-        MultiMap.caseInsensitiveMultiMap(), null, null, 1000, retries, context);
+        MultiMap.caseInsensitiveMultiMap(), null, null, 1000, retries, null, context);
   }
 
   /** Runs the fetch on one event loop and waits for it to finish. */

@@ -5,8 +5,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.MultiMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * delay (ms before answering), status, body, type (Content-Type), size (bytes of JSON body),
  * chunked, trickle (ms between chunks) with chunks, reset (close mid-body), hang (never answer),
  * retryAfter, failFirst (with key: answer status for the first N requests, then 200).
- * It counts requests, requests in flight and their peak, and connections closed.
+ * It counts requests, requests in flight and their peak, and connections closed; per path it
+ * counts requests, requests in flight and their peak, and it records what each request carried.
  */
 public final class FakeUpstream {
   private final Vertx vertx;
@@ -24,6 +28,23 @@ public final class FakeUpstream {
   public final AtomicInteger maxInFlight = new AtomicInteger();
   public final AtomicInteger connectionsClosed = new AtomicInteger();
   private final Map<String, AtomicInteger> perKey = new ConcurrentHashMap<>();
+  private final Map<String, PathCounters> perPath = new ConcurrentHashMap<>();
+  private final List<Recorded> recorded = new CopyOnWriteArrayList<>();
+  private volatile Recorded lastRequest;
+
+  /**
+   * What one request carried, as it arrived: the raw URI, path and query (still percent-encoded),
+   * the headers and the body; atMs is when it arrived (System.nanoTime() in ms).
+   */
+  public record Recorded(String method, String uri, String path, String query, MultiMap headers,
+      String body, long atMs) {}
+
+  /** Requests, requests in flight and their peak, for one path. */
+  public static final class PathCounters {
+    public final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger inFlight = new AtomicInteger();
+    public final AtomicInteger maxInFlight = new AtomicInteger();
+  }
 
   public FakeUpstream(Vertx vertx) {
     this.vertx = vertx;
@@ -54,6 +75,29 @@ public final class FakeUpstream {
     maxInFlight.set(inFlight.get());
     connectionsClosed.set(0);
     perKey.clear();
+    perPath.clear();
+    recorded.clear();
+    lastRequest = null;
+  }
+
+  /** The last request whose body was read (null before any). */
+  public Recorded lastRequest() {
+    return lastRequest;
+  }
+
+  /** Every request whose body was read, in arrival order. */
+  public List<Recorded> recorded() {
+    return List.copyOf(recorded);
+  }
+
+  /** Every recorded request to this path (the raw path, still percent-encoded). */
+  public List<Recorded> recorded(String path) {
+    return recorded.stream().filter(r -> r.path().equals(path)).toList();
+  }
+
+  /** The counters of one path (the raw path, still percent-encoded); zeros if never requested. */
+  public PathCounters path(String path) {
+    return perPath.computeIfAbsent(path, p -> new PathCounters());
   }
 
   /** Requests seen for a failFirst key. */
@@ -66,17 +110,28 @@ public final class FakeUpstream {
     requests.incrementAndGet();
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    PathCounters pathCounters = path(req.path());
+    pathCounters.requests.incrementAndGet();
+    int pathNow = pathCounters.inFlight.incrementAndGet();
+    pathCounters.maxInFlight.accumulateAndGet(pathNow, Math::max);
+    long arrivedMs = System.nanoTime() / 1_000_000;
     HttpServerResponse res = req.response();
     boolean[] counted = {false};
     Runnable done = () -> {
       if (!counted[0]) {
         counted[0] = true;
         inFlight.decrementAndGet();
+        pathCounters.inFlight.decrementAndGet();
       }
     };
     res.endHandler(v -> done.run());
     res.closeHandler(v -> done.run());
     req.body().onComplete(b -> {
+      Recorded record = new Recorded(req.method().name(), req.uri(), req.path(), req.query(),
+          MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+          b.succeeded() && b.result() != null ? b.result().toString() : null, arrivedMs);
+      recorded.add(record);
+      lastRequest = record;
       long delay = longParam(req, "delay", 0);
       if (req.getParam("hang") != null) {
         return;
@@ -106,6 +161,10 @@ public final class FakeUpstream {
       res.putHeader("Retry-After", req.getParam("retryAfter"));
     }
     res.putHeader("Content-Type", req.getParam("type", "application/json"));
+    if (req.getParam("redirect") != null) {
+      String to = req.getParam("redirect");
+      res.putHeader("Location", to.equals("self") ? req.uri() : to);
+    }
     Buffer body = body(req, status);
     if (req.getParam("reset") != null) {
       res.setChunked(true);

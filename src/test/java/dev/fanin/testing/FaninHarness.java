@@ -37,6 +37,12 @@ public final class FaninHarness {
       feeds.put("confDir", tempDir().resolve("no-conf-feeds").toString());
     }
     cfg.put("feeds", feeds);
+    // fake upstreams live on 127.0.0.1; tests of the SSRF guard turn this off again
+    JsonObject upstream = cfg.getJsonObject("upstream", new JsonObject());
+    if (!upstream.containsKey("allowPrivateNetworks")) {
+      upstream.put("allowPrivateNetworks", true);
+    }
+    cfg.put("upstream", upstream);
     this.fanin = new Fanin(vertx, ConfigLoader.fromJson(cfg));
     fanin.start().await();
     this.client = WebClient.create(vertx, new WebClientOptions()

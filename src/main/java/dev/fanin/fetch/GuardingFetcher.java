@@ -1,0 +1,49 @@
+package dev.fanin.fetch;
+
+import dev.fanin.policy.UpstreamPolicy;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetAddress;
+
+/**
+ * The SSRF guard. Checks the URL against the upstream policy, resolves the host once, checks the
+ * address, and pins the request to that address, so a name that resolves elsewhere on the next
+ * lookup (DNS rebinding) cannot slip past. A refused source ends rejected; nothing is sent.
+ */
+public final class GuardingFetcher implements Fetcher {
+  private final Fetcher next;
+  private final Vertx vertx;
+  private final UpstreamPolicy policy;
+
+  public GuardingFetcher(Fetcher next, Vertx vertx, UpstreamPolicy policy) {
+    this.next = next;
+    this.vertx = vertx;
+    this.policy = policy;
+  }
+
+  @Override
+  public Future<FetchResponse> fetch(FetchRequest request) {
+    String refused = policy.checkUrl(request.url());
+    if (refused != null) {
+      return Future.failedFuture(new FetchException(ErrorKind.REJECTED, refused));
+    }
+    return resolve(request.url().getHost()).compose(address -> {
+      String why = policy.checkAddress(request.url(), address, request.context().trusted());
+      if (why != null) {
+        return Future.failedFuture(new FetchException(ErrorKind.REJECTED, why));
+      }
+      return next.fetch(request.withServer(address));
+    });
+  }
+
+  private Future<InetAddress> resolve(String host) {
+    InetAddress literal = UpstreamPolicy.literal(host);
+    if (literal != null) {
+      return Future.succeededFuture(literal);
+    }
+    // Vert.x's own resolver (hosts file, then DNS, cached), the one its HTTP client would use
+    return ((VertxInternal) vertx).nameResolver().resolve(host)
+        .recover(t -> Future.failedFuture(new FetchException(ErrorKind.CONNECT, "unknown host: " + host)));
+  }
+}

@@ -1,0 +1,70 @@
+package dev.fanin.fetch;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import java.net.URI;
+import java.util.Set;
+
+/**
+ * Follows redirects itself (the HTTP client follows none), at most a configured number of hops,
+ * each hop going down the whole pipeline again, so the SSRF guard checks every hop. 303, and 301
+ * or 302 after a POST, become GET without a body; credentials are not sent to another origin.
+ */
+public final class RedirectingFetcher implements Fetcher {
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
+  private final Fetcher next;
+  private final int maxRedirects;
+
+  public RedirectingFetcher(Fetcher next, int maxRedirects) {
+    this.next = next;
+    this.maxRedirects = maxRedirects;
+  }
+
+  @Override
+  public Future<FetchResponse> fetch(FetchRequest request) {
+    return hop(request, 0);
+  }
+
+  private Future<FetchResponse> hop(FetchRequest request, int hops) {
+    return next.fetch(request).compose(response -> {
+      String location = response.headers().get("Location");
+      if (!REDIRECTS.contains(response.status()) || location == null || maxRedirects == 0) {
+        return Future.succeededFuture(response);
+      }
+      if (hops >= maxRedirects) {
+        request.context().note("stopped after " + maxRedirects + " redirects");
+        return Future.succeededFuture(response);
+      }
+      URI target;
+      try {
+        target = request.url().resolve(location.trim());
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(new FetchException(ErrorKind.REJECTED,
+            "redirect to an invalid Location: " + location));
+      }
+      String scheme = target.getScheme();
+      if (target.getHost() == null || scheme == null
+          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+        return Future.failedFuture(new FetchException(ErrorKind.REJECTED,
+            "redirect to a location that is not an http or https URL: " + location));
+      }
+      return hop(redirected(request, response.status(), target), hops + 1);
+    });
+  }
+
+  private static FetchRequest redirected(FetchRequest request, int status, URI target) {
+    boolean toGet = status == 303 || ((status == 301 || status == 302) && request.method() == HttpMethod.POST);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    if (!Origins.of(target).equals(Origins.of(request.url()))) {
+      CREDENTIALS.forEach(headers::remove);
+    }
+    if (toGet) {
+      headers.remove("Content-Type");
+    }
+    return new FetchRequest(request.sourceId(), toGet ? HttpMethod.GET : request.method(), target, headers,
+        toGet ? null : request.body(), toGet ? null : request.contentType(), request.timeoutMs(),
+        request.retries(), null, request.context());
+  }
+}

@@ -1,0 +1,109 @@
+package dev.fanin.policy;
+
+import dev.fanin.config.FaninConfig;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides whether fanin may send a request: first on the URL (scheme, host and port lists), then
+ * on the address the host resolved to, which is the address fanin then connects to.
+ */
+public final class UpstreamPolicy {
+  private final FaninConfig.Upstream config;
+  private final int demoPort;
+
+  /**
+   * @param demoPort fanin's own port when the demo upstream is on (loopback requests to /demo/ on
+   *     it are allowed so the demo works out of the box), or -1
+   */
+  public UpstreamPolicy(FaninConfig.Upstream config, int demoPort) {
+    this.config = config;
+    this.demoPort = demoPort;
+  }
+
+  public int maxRedirects() {
+    return config.maxRedirects();
+  }
+
+  /** Why the URL may not be fetched, or null when its scheme, host and port are allowed. */
+  public String checkUrl(URI url) {
+    String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+    if (!config.schemes().contains(scheme)) {
+      return "scheme " + scheme + " is not allowed (upstream.schemes)";
+    }
+    int port = port(url);
+    if (!config.allowPorts().isEmpty() && !config.allowPorts().contains(port)) {
+      return "port " + port + " is not allowed (upstream.allowPorts)";
+    }
+    if (config.denyPorts().contains(port)) {
+      return "port " + port + " is denied (upstream.denyPorts)";
+    }
+    String host = host(url);
+    if (matchesAny(host, config.denyHosts())) {
+      return "host " + host + " is denied (upstream.denyHosts)";
+    }
+    if (!config.allowHosts().isEmpty() && !matchesAny(host, config.allowHosts())) {
+      return "host " + host + " is not allowed (upstream.allowHosts)";
+    }
+    return null;
+  }
+
+  /**
+   * Why the resolved address may not be connected to, or null when it may.
+   *
+   * @param trusted the request comes from operator configuration (a read-only feed)
+   */
+  public String checkAddress(URI url, InetAddress address, boolean trusted) {
+    String ip = address.getHostAddress();
+    if (matchesAny(ip.toLowerCase(Locale.ROOT), config.denyHosts())) {
+      return "address " + ip + " is denied (upstream.denyHosts)";
+    }
+    AddressClass kind = AddressClassifier.classify(address);
+    if (kind.isPublic() || config.allowPrivateNetworks() || trusted || isDemo(url, kind)
+        || matchesAny(host(url), config.privateHosts())) {
+      return null;
+    }
+    return host(url) + " is " + ip + ", " + kind.description()
+        + "; private networks are not allowed (upstream.allowPrivateNetworks, upstream.privateHosts)";
+  }
+
+  private boolean isDemo(URI url, AddressClass kind) {
+    String path = url.getRawPath();
+    return demoPort > 0 && kind == AddressClass.LOOPBACK && port(url) == demoPort
+        && path != null && path.startsWith("/demo/") && !path.contains("..");
+  }
+
+  /** The address a host names literally (IPv4 in any inet_aton notation, or IPv6), or null. */
+  public static InetAddress literal(String host) {
+    InetAddress v4 = AddressClassifier.parseIpv4Literal(host);
+    return v4 != null ? v4 : AddressClassifier.parseIpv6Literal(host);
+  }
+
+  static String host(URI url) {
+    return url.getHost().toLowerCase(Locale.ROOT);
+  }
+
+  static int port(URI url) {
+    if (url.getPort() >= 0) {
+      return url.getPort();
+    }
+    return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+  }
+
+  static boolean matchesAny(String host, List<String> patterns) {
+    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    for (String pattern : patterns) {
+      String p = pattern.startsWith("[") && pattern.endsWith("]") ? pattern.substring(1, pattern.length() - 1) : pattern;
+      if (p.startsWith("*.")) {
+        if (bare.endsWith(p.substring(1)) && bare.length() > p.length() - 1) {
+          return true;
+        }
+      } else if (bare.equals(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
