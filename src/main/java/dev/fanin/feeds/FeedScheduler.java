@@ -3,6 +3,8 @@ package dev.fanin.feeds;
 import dev.fanin.aggregate.Aggregator;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.write.AggregateDocument;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -13,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls scheduled feeds. A feed's next run is timed from the end of its previous run, so runs of one
- * feed never overlap and a slow feed delays only itself. Each run is published on
- * fanin.feed.{name} and kept as the feed's latest run. Confined to the registry's event loop.
+ * Polls scheduled feeds. A feed's next run starts everyMs after the end of its previous run, so runs
+ * of one feed never overlap (not even across a replacement) and a slow feed delays only itself.
+ * Each run is published on fanin.feed.{name} and kept as the feed's latest run. Confined to the registry's event loop.
  */
 final class FeedScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(FeedScheduler.class);
@@ -34,12 +36,21 @@ final class FeedScheduler {
   /** One feed's schedule; replaced whole when the feed changes. */
   private final class Slot {
     final Feed feed;
+    /** The end of the replaced slot's last run: this slot's first run waits for it. */
+    final Future<Void> previous;
     long timer = -1;
     boolean running;
     boolean cancelled;
+    Promise<Void> runDone;
 
-    Slot(Feed feed) {
+    Slot(Feed feed, Future<Void> previous) {
       this.feed = feed;
+      this.previous = previous;
+    }
+
+    /** Completes when no run of this slot, nor of the slots it replaced, is in flight. */
+    Future<Void> finished() {
+      return running ? runDone.future() : previous;
     }
 
     void runAfter(long delay) {
@@ -56,29 +67,30 @@ final class FeedScheduler {
       if (cancelled) {
         return;
       }
-      running = true;
-      long started = System.nanoTime();
       AggregationSpec spec;
       try {
         spec = parser.resolve(feed, Map.of());
       } catch (RuntimeException e) {
         LOG.warn("scheduled feed {} cannot run: {}", feed.name(), e.getMessage());
-        running = false;
         runAfter(feed.schedule().everyMs());
         return;
       }
+      running = true;
+      runDone = Promise.promise();
       AggregateDocument document = new AggregateDocument(spec.sources().size());
       String runAt = Instant.now().toString();
       aggregator.start(spec, document).summary().onComplete(ar -> {
         running = false;
+        runDone.complete();
         if (ar.succeeded() && !cancelled) {
           JsonObject run = new JsonObject(document.encode(ar.result()))
               .put("feed", feed.name()).put("runAt", runAt);
           latest.put(feed.name(), run);
           vertx.eventBus().publish(FeedAddresses.runs(feed.name()), run);
         }
-        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        runAfter(feed.schedule().everyMs() - elapsedMs);
+        // timed from the end of this run, so a slow upstream stretches the period instead of
+        // starting the next run the moment this one ends
+        runAfter(feed.schedule().everyMs());
       });
     }
 
@@ -93,16 +105,19 @@ final class FeedScheduler {
   /** Starts, restarts or stops a feed's schedule to match its definition. */
   void apply(Feed feed) {
     Slot old = slots.remove(feed.name());
+    Future<Void> previous = Future.succeededFuture();
     if (old != null) {
       old.cancel();
+      // a run of the old definition may still be in flight: the new one must not overlap it
+      previous = old.finished();
     }
     if (feed.schedule() == null) {
       latest.remove(feed.name());
       return;
     }
-    Slot slot = new Slot(feed);
+    Slot slot = new Slot(feed, previous);
     slots.put(feed.name(), slot);
-    slot.runAfter(1);
+    previous.onComplete(v -> slot.runAfter(1));
   }
 
   void remove(String name) {

@@ -40,7 +40,7 @@ public final class FeedStore {
   /** Creates the folder and removes temporary files a crash may have left behind. */
   public Future<Void> open() {
     return fs.mkdirs(dir.toString())
-        .compose(v -> fs.readDir(dir.toString(), ".*\\" + TEMP_SUFFIX))
+        .compose(v -> fs.readDir(dir.toString(), ".*" + TEMP_SUFFIX.replace(".", "\\.") + "$"))
         .compose(leftovers -> {
           List<Future<Void>> deletes = new ArrayList<>();
           leftovers.forEach(f -> deletes.add(fs.delete(f)));
@@ -50,7 +50,7 @@ public final class FeedStore {
 
   /** The feed files present, by path. */
   public Future<List<String>> list() {
-    return fs.readDir(dir.toString(), ".*\\" + SUFFIX.replace(".", "\\.") + "$");
+    return fs.readDir(dir.toString(), ".*" + SUFFIX.replace(".", "\\.") + "$");
   }
 
   public Future<Buffer> read(String path) {

@@ -215,8 +215,11 @@ public final class FeedsVerticle extends VerticleBase {
     String name = name(body);
     String ifMatch = body.getString("ifMatch");
     return serialized(() -> {
-      Feed old = existing(name);
+      Feed old = feeds.get(name);
       checkWritable(name, old, ifMatch);
+      if (old == null) {
+        throw new FeedException(404, "no feed named " + name);
+      }
       return store.delete(name).map(v -> {
         feeds.remove(name);
         scheduler.remove(name);
