@@ -19,14 +19,14 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Fanin {
   private final Vertx vertx;
   private final FaninConfig config;
-  private final BreakerRegistry breakers;
+  private final ProcessServices services;
   private final List<String> deploymentIds = new ArrayList<>();
   private int port;
 
   public Fanin(Vertx vertx, FaninConfig config) {
     this.vertx = vertx;
     this.config = config;
-    this.breakers = new BreakerRegistry(vertx, config.breaker());
+    this.services = ProcessServices.create(vertx, config);
   }
 
   /** Number of intake verticles: http.instances, or one per core when 0. */
@@ -42,12 +42,12 @@ public final class Fanin {
     FeedParser feedParser = new FeedParser(new DefinitionParser(config), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
-        v -> Aggregators.create(v, config, breakers, n));
+        v -> Aggregators.create(v, config, services.breakers(), n, services.shedder()));
     return vertx.deployVerticle(registry)
         .compose(registryId -> {
           deploymentIds.add(registryId);
           return vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(config, breakers, n);
+            HttpVerticle v = new HttpVerticle(config, services, n);
             first.compareAndSet(null, v);
             return v;
           }, new DeploymentOptions().setInstances(n));
@@ -75,7 +75,11 @@ public final class Fanin {
   }
 
   public BreakerRegistry breakers() {
-    return breakers;
+    return services.breakers();
+  }
+
+  public ProcessServices services() {
+    return services;
   }
 
   public FaninConfig config() {

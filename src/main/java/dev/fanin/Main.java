@@ -28,6 +28,19 @@ public final class Main {
       return;
     }
     Logger log = LoggerFactory.getLogger(Main.class);
+    String exposure = exposure(config);
+    if (exposure != null && !config.security().allowAnonymous()) {
+      System.err.println("fanin: invalid config: http.host: " + exposure
+          + "; configure security.apiKeys, or set security.allowAnonymous to true to accept that");
+      System.exit(2);
+      return;
+    }
+    if (exposure != null) {
+      log.warn("SECURITY: {} and security.allowAnonymous is true: anyone who can reach this port can "
+          + "make fanin fetch URLs and change feeds", exposure);
+    } else if (config.security().apiKeys().isEmpty()) {
+      log.info("no API keys configured (security.apiKeys): listening on loopback only, without authentication");
+    }
     Vertx vertx = Vertx.vertx();
     Fanin fanin = new Fanin(vertx, config);
     fanin.start().onComplete(ar -> {
@@ -43,12 +56,34 @@ public final class Main {
       }
     });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // SIGTERM: stop accepting, let aggregations in flight finish within the grace period, close
+      long grace = config.http().shutdownGraceMs();
+      log.info("shutting down: finishing requests in flight (up to {} ms)", grace);
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get();
-      } catch (Exception e) {
+        fanin.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture()
+            .get(grace + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        log.warn("shutdown did not complete cleanly: {}", e.toString());
       }
     }, "fanin-shutdown"));
+  }
+
+  /**
+   * Why the listen address exposes fanin without authentication (no API keys and not loopback),
+   * or null.
+   */
+  static String exposure(FaninConfig config) {
+    if (!config.security().apiKeys().isEmpty()) {
+      return null;
+    }
+    String host = config.http().host();
+    java.net.InetAddress literal = dev.fanin.policy.UpstreamPolicy.literal(host);
+    boolean loopback = host.equalsIgnoreCase("localhost")
+        || (literal != null && dev.fanin.policy.AddressClassifier.classify(literal)
+            == dev.fanin.policy.AddressClass.LOOPBACK);
+    return loopback ? null : "listening on " + host + " without API keys";
   }
 
   /** --config FILE, else conf/config.json when it exists, else the built-in defaults. */

@@ -19,7 +19,8 @@ import io.vertx.core.http.PoolOptions;
 public final class Aggregators {
   private Aggregators() {}
 
-  public static Aggregator create(Vertx vertx, FaninConfig config, BreakerRegistry breakers, int share) {
+  public static Aggregator create(Vertx vertx, FaninConfig config, BreakerRegistry breakers, int share,
+      LoadShedder shedder) {
     FaninConfig.Client c = config.client();
     HttpClient client = vertx.createHttpClient(
         new HttpClientOptions()
@@ -33,7 +34,7 @@ public final class Aggregators {
     HttpFetcher http = new HttpFetcher(vertx, client, c.connectTimeoutMs());
     UpstreamPolicy policy = new UpstreamPolicy(config.upstream(),
         config.demo().enabled() ? config.http().port() : -1);
-    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, config.retry(), policy), config);
+    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, config.retry(), policy), config, shedder);
   }
 
   private static int ceilDiv(int a, int b) {

@@ -49,7 +49,13 @@ public final class BusIntake {
     } catch (RuntimeException e) {
       spec = Future.failedFuture(e);
     }
-    spec.onSuccess(s -> run(message, s)).onFailure(t -> fail(message, t));
+    spec.onSuccess(s -> {
+      try {
+        run(message, s);
+      } catch (RuntimeException e) {
+        fail(message, e);
+      }
+    }).onFailure(t -> fail(message, t));
   }
 
   private Future<AggregationSpec> spec(Object body) {
@@ -106,6 +112,8 @@ public final class BusIntake {
   private static void fail(Message<Object> message, Throwable t) {
     if (t instanceof InvalidDefinitionException ide) {
       message.fail(400, ide.getMessage());
+    } else if (t instanceof dev.fanin.aggregate.OverloadedException oe) {
+      message.fail(503, oe.getMessage());
     } else if (t instanceof ReplyException re && re.failureCode() >= 400) {
       message.fail(re.failureCode(), re.getMessage());
     } else {

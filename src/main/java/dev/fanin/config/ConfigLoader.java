@@ -118,6 +118,13 @@ public final class ConfigLoader {
 
   private static Object parseEnv(String key, String raw, Object like) {
     if (like instanceof io.vertx.core.json.JsonArray) {
+      if (raw.startsWith("[")) {
+        try {
+          return new io.vertx.core.json.JsonArray(raw);
+        } catch (DecodeException e) {
+          throw new ConfigException(key, "is not a JSON array (" + envName(key) + ")");
+        }
+      }
       io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
       for (String item : raw.split(",")) {
         if (!item.isBlank()) {

@@ -19,7 +19,8 @@ final class ConfigReader {
             r.integer("aggregate.maxDeadlineMs", 1, 3_600_000),
             r.integer("aggregate.defaultConcurrency", 1, 100_000),
             r.integer("aggregate.maxConcurrency", 1, 100_000),
-            r.longValue("aggregate.maxAggregateBytes", 1, Long.MAX_VALUE));
+            r.longValue("aggregate.maxAggregateBytes", 1, Long.MAX_VALUE),
+            r.integer("aggregate.maxInFlight", 1, 1_000_000));
     r.notAbove("aggregate.defaultDeadlineMs", aggregate.defaultDeadlineMs(),
         "aggregate.maxDeadlineMs", aggregate.maxDeadlineMs());
     r.notAbove("aggregate.defaultConcurrency", aggregate.defaultConcurrency(),
@@ -46,7 +47,9 @@ final class ConfigReader {
             r.string("http.host"),
             r.integer("http.port", 0, 65_535),
             r.integer("http.instances", 0, 256),
-            r.integer("http.maxBodyBytes", 1, Integer.MAX_VALUE)),
+            r.integer("http.maxBodyBytes", 1, Integer.MAX_VALUE),
+            r.integer("http.maxHeaderBytes", 1024, 1_048_576),
+            r.integer("http.shutdownGraceMs", 0, 600_000)),
         aggregate,
         source,
         retry,
@@ -75,7 +78,12 @@ final class ConfigReader {
             r.hostPatterns("upstream.denyHosts"),
             r.ports("upstream.allowPorts"),
             r.ports("upstream.denyPorts"),
-            r.integer("upstream.maxRedirects", 0, 20)));
+            r.integer("upstream.maxRedirects", 0, 20)),
+        new FaninConfig.Security(
+            r.apiKeys("security.apiKeys"),
+            r.bool("security.allowAnonymous"),
+            r.integer("security.requestsPerSecondPerKey", 0, 1_000_000),
+            r.integer("security.burstPerKey", 1, 10_000_000)));
   }
 
   private Object value(String key) {
@@ -122,9 +130,51 @@ final class ConfigReader {
   private java.util.List<Object> list(String key) {
     Object v = value(key);
     if (v instanceof io.vertx.core.json.JsonArray array) {
-      return array.getList();
+      java.util.List<Object> items = new java.util.ArrayList<>(array.size());
+      for (int i = 0; i < array.size(); i++) {
+        items.add(array.getValue(i));
+      }
+      return items;
     }
     throw new ConfigException(key, "must be a list, got " + show(v));
+  }
+
+  static final java.util.Set<String> SCOPES = java.util.Set.of("aggregate", "feeds:read", "feeds:write");
+
+  private java.util.List<FaninConfig.ApiKey> apiKeys(String key) {
+    java.util.List<FaninConfig.ApiKey> out = new java.util.ArrayList<>();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    java.util.List<Object> items = list(key);
+    for (int i = 0; i < items.size(); i++) {
+      String at = key + "[" + i + "]";
+      Object item = items.get(i);
+      if (!(item instanceof io.vertx.core.json.JsonObject k)) {
+        throw new ConfigException(at, "must be an object {\"id\", \"sha256\", \"scopes\"}");
+      }
+      for (String field : k.fieldNames()) {
+        if (!java.util.Set.of("id", "sha256", "scopes").contains(field)) {
+          throw new ConfigException(at + "." + field, "unknown key");
+        }
+      }
+      if (!(k.getValue("id") instanceof String id) || !id.matches("[A-Za-z0-9_.-]{1,64}") || !ids.add(id)) {
+        throw new ConfigException(at + ".id", "must be a unique name of 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'");
+      }
+      if (!(k.getValue("sha256") instanceof String hex) || !hex.matches("[0-9a-fA-F]{64}")) {
+        throw new ConfigException(at + ".sha256", "must be the SHA-256 of the key as 64 hex digits (never the key itself)");
+      }
+      java.util.Set<String> scopes = new java.util.HashSet<>();
+      if (!(k.getValue("scopes") instanceof io.vertx.core.json.JsonArray list) || list.isEmpty()) {
+        throw new ConfigException(at + ".scopes", "must list one or more of " + SCOPES);
+      }
+      for (Object scope : list) {
+        if (!(scope instanceof String sc) || !SCOPES.contains(sc)) {
+          throw new ConfigException(at + ".scopes", "must list only " + SCOPES + ", got " + show(scope));
+        }
+        scopes.add(sc);
+      }
+      out.add(new FaninConfig.ApiKey(id, java.util.HexFormat.of().parseHex(hex.toLowerCase(java.util.Locale.ROOT)), java.util.Set.copyOf(scopes)));
+    }
+    return java.util.List.copyOf(out);
   }
 
   private java.util.List<String> schemes(String key) {

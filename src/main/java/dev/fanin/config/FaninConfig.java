@@ -10,10 +10,12 @@ public record FaninConfig(
     Client client,
     Demo demo,
     Feeds feeds,
-    Upstream upstream) {
+    Upstream upstream,
+    Security security) {
 
   /** The HTTP intake: where to listen and how much a request body may weigh. */
-  public record Http(String host, int port, int instances, int maxBodyBytes) {}
+  public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
+      int shutdownGraceMs) {}
 
   /** Limits and defaults of one aggregation. */
   public record Aggregate(
@@ -22,7 +24,8 @@ public record FaninConfig(
       int maxDeadlineMs,
       int defaultConcurrency,
       int maxConcurrency,
-      long maxAggregateBytes) {}
+      long maxAggregateBytes,
+      int maxInFlight) {}
 
   /** Limits and defaults of one source. */
   public record Source(
@@ -57,6 +60,19 @@ public record FaninConfig(
       java.util.List<Integer> allowPorts,
       java.util.List<Integer> denyPorts,
       int maxRedirects) {}
+
+  /**
+   * Who may call the API: API keys (stored as SHA-256 hashes) with scopes, whether anonymous
+   * access off loopback is allowed, and each key's request rate.
+   */
+  public record Security(
+      java.util.List<ApiKey> apiKeys,
+      boolean allowAnonymous,
+      int requestsPerSecondPerKey,
+      int burstPerKey) {}
+
+  /** One API key: an id for logs, the SHA-256 of the secret (hex), and what it may do. */
+  public record ApiKey(String id, byte[] sha256, java.util.Set<String> scopes) {}
 
   /** The built-in demo upstream under /demo. */
   public record Demo(boolean enabled) {}

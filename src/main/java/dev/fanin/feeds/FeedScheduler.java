@@ -79,7 +79,14 @@ final class FeedScheduler {
       runDone = Promise.promise();
       AggregateDocument document = new AggregateDocument(spec.sources().size());
       String runAt = Instant.now().toString();
-      aggregator.start(spec, document).summary().onComplete(ar -> {
+      io.vertx.core.Future<dev.fanin.aggregate.AggregateSummary> summary;
+      try {
+        summary = aggregator.start(spec, document).summary();
+      } catch (dev.fanin.aggregate.OverloadedException e) {
+        // shed like any other aggregation; the next run comes at the usual time
+        summary = io.vertx.core.Future.failedFuture(e);
+      }
+      summary.onComplete(ar -> {
         running = false;
         runDone.complete();
         if (ar.succeeded() && !cancelled) {

@@ -67,8 +67,9 @@ final class AggregateRoute {
       aggregation.summary().compose(writer::finish);
     } else {
       StreamWriter writer = new StreamWriter(response, format);
-      writer.begin();
+      writer.prepare();
       Aggregation aggregation = aggregator.start(spec, writer);
+      writer.open();
       response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
       aggregation.summary().compose(writer::finish);
     }

@@ -8,7 +8,7 @@ import dev.fanin.bus.BusIntake;
 import dev.fanin.demo.DemoUpstream;
 import dev.fanin.feeds.FeedParser;
 import dev.fanin.feeds.FeedRuns;
-import dev.fanin.fetch.BreakerRegistry;
+import dev.fanin.ProcessServices;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -23,26 +23,30 @@ import io.vertx.ext.web.handler.BodyHandler;
  */
 public final class HttpVerticle extends VerticleBase {
   private final FaninConfig config;
-  private final BreakerRegistry breakers;
+  private final ProcessServices services;
   private final int instances;
   private HttpServer server;
 
-  public HttpVerticle(FaninConfig config, BreakerRegistry breakers, int instances) {
+  public HttpVerticle(FaninConfig config, ProcessServices services, int instances) {
     this.config = config;
-    this.breakers = breakers;
+    this.services = services;
     this.instances = instances;
   }
 
   @Override
   public Future<?> start() {
-    Aggregator aggregator = Aggregators.create(vertx, config, breakers, instances);
+    Aggregator aggregator = Aggregators.create(vertx, config, services.breakers(), instances,
+        services.shedder());
     DefinitionParser definitions = new DefinitionParser(config);
     FeedParser feedParser = new FeedParser(definitions, config.feeds());
     FeedRuns feedRuns = new FeedRuns(vertx.eventBus(), feedParser);
     new BusIntake(vertx.eventBus(), aggregator, definitions, feedRuns).register();
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host())
-        .setPort(config.http().port()));
+        .setPort(config.http().port())
+        .setMaxHeaderSize(config.http().maxHeaderBytes())
+        // HTTP/1.1 only: no cleartext HTTP/2 upgrade, which graceful shutdown and proxies handle worse
+        .setHttp2ClearTextEnabled(false));
     return server.requestHandler(router(aggregator, definitions, feedParser, feedRuns)).listen();
   }
 
@@ -51,6 +55,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.route("/v1/*").handler(new AccessControl(services.keys(), services.rates()));
     AggregateRoute aggregate = new AggregateRoute(aggregator, definitions);
     aggregate.mount(router, body);
     new FeedRoutes(vertx, feedParser, feedRuns, aggregate).mount(router, body);
@@ -63,6 +68,13 @@ public final class HttpVerticle extends VerticleBase {
           Problems.toProblem(ctx.failure(), status)));
     }
     return router;
+  }
+
+  /** Stops accepting connections and lets requests in flight finish within the grace period. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(config.http().shutdownGraceMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** The port actually bound (useful when configured as 0). */

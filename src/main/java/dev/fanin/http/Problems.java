@@ -1,5 +1,6 @@
 package dev.fanin.http;
 
+import dev.fanin.aggregate.OverloadedException;
 import dev.fanin.definition.InvalidDefinitionException;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
@@ -21,6 +22,9 @@ public final class Problems {
   public static Problem toProblem(Throwable failure, int statusCode) {
     if (failure instanceof ProblemException pe) {
       return pe.problem();
+    }
+    if (failure instanceof OverloadedException oe) {
+      return Problem.of(503, "overloaded", "Service overloaded", oe.getMessage());
     }
     if (failure instanceof InvalidDefinitionException ide) {
       return new Problem(400, Problem.TYPE_BASE + "invalid-request", "Invalid request",
@@ -80,6 +84,9 @@ public final class Problems {
       return;
     }
     JsonObject body = problem.toJson().put("instance", ctx.request().path());
+    if (problem.status() == 503 && ctx.response().headers().get("Retry-After") == null) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
     ctx.response()
         .setStatusCode(problem.status())
         .putHeader("Content-Type", MEDIA_TYPE)

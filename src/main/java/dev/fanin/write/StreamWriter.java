@@ -21,15 +21,21 @@ public final class StreamWriter implements ResultListener {
     this.format = format;
   }
 
-  /** Sends the status and headers at once, so a client sees the stream open before any result. */
-  public void begin() {
+  /** Sets the status and headers of the stream; nothing is sent yet. */
+  public void prepare() {
     response.setStatusCode(200)
         .setChunked(true)
         .putHeader("Content-Type", format == StreamFormat.SSE
             ? "text/event-stream; charset=utf-8" : format.mediaType())
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    response.writeHead();
+  }
+
+  /** Sends the head now (once the aggregation was accepted), so the client sees the stream open. */
+  public void open() {
+    if (!response.headWritten() && !response.closed()) {
+      response.writeHead();
+    }
   }
 
   @Override

@@ -183,4 +183,33 @@ class ConfigLoaderTest {
     Path array = file("[1, 2]");
     assertEquals("--config", fails(() -> ConfigLoader.load(array, Map.of())).key());
   }
+
+  @Test
+  void listsComeFromTheFileOrCommaSeparatedFromTheEnvironment() {
+    FaninConfig c = ConfigLoader.load(null, Map.of("FANIN_UPSTREAM_DENY_PORTS", "25, 6379",
+        "FANIN_UPSTREAM_ALLOW_HOSTS", "*.example.com,api.other.org"));
+    assertEquals(java.util.List.of(25, 6379), c.upstream().denyPorts());
+    assertEquals(java.util.List.of("*.example.com", "api.other.org"), c.upstream().allowHosts());
+    assertEquals("upstream.denyPorts", fails(() -> ConfigLoader.load(null,
+        Map.of("FANIN_UPSTREAM_DENY_PORTS", "25,smtp"))).key());
+    assertEquals("upstream.schemes", fails(() -> ConfigLoader.load(null,
+        Map.of("FANIN_UPSTREAM_SCHEMES", "ftp"))).key());
+  }
+
+  @Test
+  void apiKeysAreHashesWithKnownScopes() {
+    String hash = "a".repeat(64);
+    FaninConfig c = ConfigLoader.load(null, Map.of("FANIN_SECURITY_API_KEYS",
+        "[{\"id\":\"ops\",\"sha256\":\"" + hash + "\",\"scopes\":[\"aggregate\"]}]"));
+    assertEquals("ops", c.security().apiKeys().get(0).id());
+    assertEquals(java.util.Set.of("aggregate"), c.security().apiKeys().get(0).scopes());
+    JsonObject plain = new JsonObject().put("id", "ops").put("sha256", "my-secret-key")
+        .put("scopes", new io.vertx.core.json.JsonArray().add("aggregate"));
+    ConfigException e = fails(() -> ConfigLoader.fromJson(new JsonObject().put("security",
+        new JsonObject().put("apiKeys", new io.vertx.core.json.JsonArray().add(plain)))));
+    assertEquals("security.apiKeys[0].sha256", e.key());
+    JsonObject badScope = plain.copy().put("sha256", hash).put("scopes", new io.vertx.core.json.JsonArray().add("root"));
+    assertEquals("security.apiKeys[0].scopes", fails(() -> ConfigLoader.fromJson(new JsonObject().put("security",
+        new JsonObject().put("apiKeys", new io.vertx.core.json.JsonArray().add(badScope))))).key());
+  }
 }

@@ -1,0 +1,68 @@
+package dev.fanin.http;
+
+import dev.fanin.config.FaninConfig;
+import dev.fanin.security.ApiKeys;
+import dev.fanin.security.RateLimiter;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Authenticates /v1 requests by API key (Authorization: Bearer), checks the scope the route needs
+ * and the key's request rate. With no keys configured it lets everything through: fanin then
+ * listens on loopback only (see Main).
+ */
+final class AccessControl implements Handler<RoutingContext> {
+  static final String KEY_ID = "fanin.keyId";
+  private final ApiKeys keys;
+  private final RateLimiter rates;
+
+  AccessControl(ApiKeys keys, RateLimiter rates) {
+    this.keys = keys;
+    this.rates = rates;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (keys.isEmpty()) {
+      ctx.next();
+      return;
+    }
+    String scope = requiredScope(ctx.request().method(), ctx.request().path());
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fanin\"");
+      throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
+          "send an API key as Authorization: Bearer <key>"));
+    }
+    FaninConfig.ApiKey key = keys.match(header.substring(7).trim());
+    if (key == null) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fanin\", error=\"invalid_token\"");
+      throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "the API key is not valid"));
+    }
+    if (!key.scopes().contains(scope)) {
+      throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
+          "API key " + key.id() + " lacks the scope " + scope));
+    }
+    long waitMs = rates.acquire(key.id());
+    if (waitMs > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
+      throw new ProblemException(Problem.of(429, "too-many-requests", "Too many requests",
+          "API key " + key.id() + " is over its rate of requests per second"));
+    }
+    ctx.put(KEY_ID, key.id());
+    ctx.next();
+  }
+
+  /** aggregate for running aggregations, feeds:write for changes, feeds:read for the rest. */
+  static String requiredScope(HttpMethod method, String path) {
+    if (path.equals("/v1/aggregate") || path.endsWith("/aggregate")) {
+      return "aggregate";
+    }
+    if (method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.POST
+        || method == HttpMethod.PATCH) {
+      return "feeds:write";
+    }
+    return "feeds:read";
+  }
+}

@@ -1,0 +1,58 @@
+package dev.fanin.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanin.testing.FaninHarness;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Start-up refusals and graceful shutdown of the real process. */
+class LifecycleE2ETest {
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void refusesToListenOffLoopbackWithoutApiKeys() throws Exception {
+    // nothing is bound: the check runs before listening
+    try (ServiceProcess fanin = ServiceProcess.start(FaninHarness.freePort(),
+        Map.of("FANIN_HTTP_HOST", "0.0.0.0"))) {
+      assertEquals(2, fanin.awaitExit(Duration.ofSeconds(30)));
+      String out = fanin.output();
+      assertTrue(out.contains("http.host") && out.contains("security.apiKeys"), out);
+    }
+  }
+
+  @Test
+  void sigtermLetsAggregationsInFlightFinishThenStops() throws Exception {
+    int port = FaninHarness.freePort();
+    try (ServiceProcess fanin = ServiceProcess.start(port, Map.of())) {
+      fanin.awaitHealthy(Duration.ofSeconds(30));
+      String def = new JsonObject().put("sources", new io.vertx.core.json.JsonArray().add(new JsonObject()
+          .put("id", "slow").put("url", "http://127.0.0.1:" + port + "/demo/slow?ms=1500"))).encode();
+      CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
+          HttpRequest.newBuilder(URI.create(fanin.url("/v1/aggregate")))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(def)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(400);
+      fanin.process.destroy(); // SIGTERM
+      HttpResponse<String> res = inFlight.get(10, TimeUnit.SECONDS);
+      assertEquals(200, res.statusCode(), res.body());
+      assertTrue(new JsonObject(res.body()).getBoolean("complete"));
+      assertTrue(fanin.process.waitFor(15, TimeUnit.SECONDS), "fanin did not stop");
+      assertTrue(fanin.output().contains("shutting down"), fanin.output());
+      assertThrows(IOException.class, () -> http.send(
+          HttpRequest.newBuilder(URI.create(fanin.url("/health"))).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+  }
+}
