@@ -15,7 +15,7 @@ public record FaninConfig(
 
   /** The HTTP intake: where to listen and how much a request body may weigh. */
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
-      int shutdownGraceMs) {}
+      int shutdownGraceMs, int idleTimeoutSeconds, int requestHeadTimeoutMs) {}
 
   /** Limits and defaults of one aggregation. */
   public record Aggregate(

@@ -245,11 +245,8 @@ public final class FeedsVerticle extends VerticleBase {
       return true;
     }
     for (String tag : ifMatch.split(",")) {
-      String t = tag.trim();
-      if (t.startsWith("W/")) {
-        t = t.substring(2);
-      }
-      if (t.equals(current.etag())) {
+      // strong comparison (RFC 9110 §13.1.1): a weak tag never matches
+      if (tag.trim().equals(current.etag())) {
         return true;
       }
     }

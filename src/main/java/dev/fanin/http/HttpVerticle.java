@@ -11,11 +11,14 @@ import dev.fanin.feeds.FeedRuns;
 import dev.fanin.ProcessServices;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * One HTTP intake on one event loop, with its own upstream client so that fetches stay on the
@@ -26,6 +29,8 @@ public final class HttpVerticle extends VerticleBase {
   private final ProcessServices services;
   private final int instances;
   private HttpServer server;
+  /** Connections still waiting for their first request; confined to this verticle's event loop. */
+  private final Set<HttpConnection> awaitingFirstRequest = new HashSet<>();
 
   public HttpVerticle(FaninConfig config, ProcessServices services, int instances) {
     this.config = config;
@@ -46,8 +51,15 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(config.http().port())
         .setMaxHeaderSize(config.http().maxHeaderBytes())
         // HTTP/1.1 only: no cleartext HTTP/2 upgrade, which graceful shutdown and proxies handle worse
-        .setHttp2ClearTextEnabled(false));
-    return server.requestHandler(router(aggregator, definitions, feedParser, feedRuns)).listen();
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout(config.http().idleTimeoutSeconds()));
+    Router router = router(aggregator, definitions, feedParser, feedRuns);
+    return server.connectionHandler(this::firstRequestDeadline)
+        .requestHandler(request -> {
+          awaitingFirstRequest.remove(request.connection());
+          router.handle(request);
+        })
+        .listen();
   }
 
   private Router router(Aggregator aggregator, DefinitionParser definitions, FeedParser feedParser,
@@ -68,6 +80,24 @@ public final class HttpVerticle extends VerticleBase {
           Problems.toProblem(ctx.failure(), status)));
     }
     return router;
+  }
+
+  /**
+   * Closes a connection whose first request head has not arrived within http.requestHeadTimeoutMs:
+   * a client trickling its headers (slowloris) cannot hold a connection forever. Later idle periods
+   * are bounded by http.idleTimeoutSeconds.
+   */
+  private void firstRequestDeadline(HttpConnection connection) {
+    awaitingFirstRequest.add(connection);
+    long timer = vertx.setTimer(config.http().requestHeadTimeoutMs(), t -> {
+      if (awaitingFirstRequest.remove(connection)) {
+        connection.close();
+      }
+    });
+    connection.closeHandler(v -> {
+      awaitingFirstRequest.remove(connection);
+      vertx.cancelTimer(timer);
+    });
   }
 
   /** Stops accepting connections and lets requests in flight finish within the grace period. */
