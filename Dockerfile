@@ -42,7 +42,8 @@ COPY --from=build /build/target/fanin.jar target/fanin.jar
 # Configuration is by environment: FANIN_<KEY PATH IN UPPER SNAKE> overrides conf/config.json
 # (e.g. -e FANIN_AGGREGATE_MAX_SOURCES=200); FANIN_JAVA_OPTS replaces the JVM flags in bin/fanin.
 # Listen on all interfaces inside the container; publish the port to choose who can reach it.
-ENV FANIN_HTTP_HOST=0.0.0.0 \
+ENV FANIN_LOG_FORMAT=json \
+    FANIN_HTTP_HOST=0.0.0.0 \
     FANIN_HTTP_PORT=8080
 # Lets fanin start on a non-loopback address without API keys. Operators: configure API keys
 # and set this to false (or remove it) instead of exposing an anonymous aggregator.
@@ -59,6 +60,6 @@ EXPOSE 8080
 # No curl or wget to rely on in a JRE image: scripts/healthcheck is a bash /dev/tcp probe (GET, expects 200)
 # on 127.0.0.1:$FANIN_HTTP_PORT. Podman keeps HEALTHCHECK only with --format docker.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["/app/scripts/healthcheck", "/health"]
+  CMD ["/app/scripts/healthcheck", "/health/ready"]
 
 CMD ["bin/fanin"]

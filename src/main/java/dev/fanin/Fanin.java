@@ -6,6 +6,7 @@ import dev.fanin.definition.DefinitionParser;
 import dev.fanin.feeds.FeedParser;
 import dev.fanin.feeds.FeedsVerticle;
 import dev.fanin.fetch.BreakerRegistry;
+import dev.fanin.metrics.FaninMetrics;
 import dev.fanin.http.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -24,9 +25,14 @@ public final class Fanin {
   private int port;
 
   public Fanin(Vertx vertx, FaninConfig config) {
+    this(vertx, config, FaninMetrics.standalone());
+  }
+
+  /** With the metrics registry Vert.x reports into too (see Main). */
+  public Fanin(Vertx vertx, FaninConfig config, FaninMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
-    this.services = ProcessServices.create(vertx, config);
+    this.services = ProcessServices.create(vertx, config, metrics);
   }
 
   /** Number of intake verticles: http.instances, or one per core when 0. */
@@ -42,7 +48,7 @@ public final class Fanin {
     FeedParser feedParser = new FeedParser(new DefinitionParser(config), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
-        v -> Aggregators.create(v, config, services.breakers(), n, services.shedder()));
+        v -> Aggregators.create(v, config, services, n));
     return vertx.deployVerticle(registry)
         .compose(registryId -> {
           deploymentIds.add(registryId);
@@ -55,18 +61,25 @@ public final class Fanin {
         .map(id -> {
           deploymentIds.add(id);
           port = first.get().actualPort();
+          services.ready().set(true);
           return this;
         });
   }
 
   /** Stops the intake first, then the registry (which waits for its pending writes). */
   public Future<Void> stop() {
+    services.ready().set(false);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deploymentIds.size() - 1; i >= 0; i--) {
       String id = deploymentIds.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
     return chain;
+  }
+
+  /** Whether every verticle is deployed (readiness). */
+  public boolean started() {
+    return port > 0;
   }
 
   /** The port the service listens on. */

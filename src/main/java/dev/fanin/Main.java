@@ -4,7 +4,15 @@ import dev.fanin.config.ConfigException;
 import dev.fanin.config.ConfigLoader;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.feeds.FeedsVerticle;
+import dev.fanin.metrics.FaninMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -27,6 +35,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    Logging.apply(config.log());
     Logger log = LoggerFactory.getLogger(Main.class);
     String exposure = exposure(config);
     if (exposure != null && !config.security().allowAnonymous()) {
@@ -41,8 +50,16 @@ public final class Main {
     } else if (config.security().apiKeys().isEmpty()) {
       log.info("no API keys configured (security.apiKeys): listening on loopback only, without authentication");
     }
-    Vertx vertx = Vertx.vertx();
-    Fanin fanin = new Fanin(vertx, config);
+    // one Prometheus registry for Vert.x's own metrics and fanin's
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    FaninMetrics metrics = new FaninMetrics(registry, config.metrics().maxOrigins());
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_TYPE, Label.POOL_NAME))))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    Fanin fanin = new Fanin(vertx, config, metrics);
     fanin.start().onComplete(ar -> {
       if (ar.succeeded()) {
         log.info("fanin listening on http://{}:{} ({} instances, config {})", config.http().host(),

@@ -9,6 +9,7 @@ import dev.fanin.fetch.FetchException;
 import dev.fanin.fetch.FetchRequest;
 import dev.fanin.fetch.FetchResponse;
 import dev.fanin.fetch.Fetcher;
+import dev.fanin.metrics.FaninMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -35,9 +36,13 @@ public final class Aggregation {
   private int failed;
   private boolean requiredOk = true;
   private boolean onlyTimeouts = true;
+  private final FaninMetrics metrics;
+  private String slowestId;
+  private long slowestMs = -1;
 
   Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, long maxAggregateBytes,
-      long maxBodyBytes) {
+      long maxBodyBytes, RunInfo info, FaninMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.spec = spec;
     this.listener = listener;
@@ -48,7 +53,8 @@ public final class Aggregation {
     this.budget = new ByteBudget(maxAggregateBytes);
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     for (int i = 0; i < n; i++) {
-      contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted());
+      contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted())
+          .requestId(info.requestId());
     }
   }
 
@@ -101,7 +107,19 @@ public final class Aggregation {
     }
   }
 
+  /** The slowest source so far, as "id:ms" (for the aggregation's log line). */
+  public String slowest() {
+    return slowestId == null ? null : slowestId + ":" + slowestMs;
+  }
+
   private void deliver(int index, SourceResult result) {
+    long took = result.startMs() + result.latencyMs();
+    if (took > slowestMs) {
+      slowestMs = took;
+      slowestId = result.id();
+    }
+    metrics.source(result.ok() ? "ok" : result.errorKind().wireName());
+    metrics.retries(Math.max(0, result.attempts() - 1));
     if (result.ok()) {
       ok++;
     } else {

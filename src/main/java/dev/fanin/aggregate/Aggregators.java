@@ -1,5 +1,6 @@
 package dev.fanin.aggregate;
 
+import dev.fanin.ProcessServices;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.fetch.BreakerRegistry;
 import dev.fanin.fetch.FetchPipeline;
@@ -19,8 +20,8 @@ import io.vertx.core.http.PoolOptions;
 public final class Aggregators {
   private Aggregators() {}
 
-  public static Aggregator create(Vertx vertx, FaninConfig config, BreakerRegistry breakers, int share,
-      LoadShedder shedder) {
+  public static Aggregator create(Vertx vertx, FaninConfig config, ProcessServices services, int share) {
+    BreakerRegistry breakers = services.breakers();
     FaninConfig.Client c = config.client();
     HttpClient client = vertx.createHttpClient(
         new HttpClientOptions()
@@ -34,7 +35,8 @@ public final class Aggregators {
     HttpFetcher http = new HttpFetcher(vertx, client, c.connectTimeoutMs());
     UpstreamPolicy policy = new UpstreamPolicy(config.upstream(),
         config.demo().enabled() ? config.http().port() : -1);
-    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, config.retry(), policy), config, shedder);
+    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, config.retry(), policy, services.metrics()), config, services.shedder(),
+        services.metrics());
   }
 
   private static int ceilDiv(int a, int b) {

@@ -76,12 +76,12 @@ public final class BusIntake {
   private void run(Message<Object> message, AggregationSpec spec) {
     String streamTo = message.headers().get(FeedAddresses.STREAM_TO_HEADER);
     if (streamTo != null) {
-      Aggregation aggregation = aggregator.start(spec, new BusStreamWriter(bus, streamTo));
+      Aggregation aggregation = aggregator.start(spec, new BusStreamWriter(bus, streamTo), info(message));
       aggregation.summary().onSuccess(s -> message.reply(new JsonObject(ResultJson.summary(s))));
       return;
     }
     AggregateDocument document = new AggregateDocument(spec.sources().size());
-    aggregator.start(spec, document).summary().onSuccess(summary -> {
+    aggregator.start(spec, document, info(message)).summary().onSuccess(summary -> {
       JsonObject aggregate = new JsonObject(document.encode(summary));
       if (summary.httpStatus() == 200) {
         message.reply(aggregate);
@@ -89,6 +89,13 @@ public final class BusIntake {
         message.fail(summary.httpStatus(), failureDetail(summary, aggregate));
       }
     });
+  }
+
+  /** The request id from the message's x-request-id header (or a new one), and the feed's name. */
+  private static dev.fanin.aggregate.RunInfo info(Message<Object> message) {
+    String feed = message.body() instanceof JsonObject json && json.getValue("feed") instanceof String f ? f : null;
+    return new dev.fanin.aggregate.RunInfo(
+        dev.fanin.aggregate.RunInfo.requestId(message.headers().get("x-request-id")), feed);
   }
 
   /** The problem detail of a failed aggregate: which required sources failed and why. */

@@ -85,7 +85,11 @@ final class ConfigReader {
             r.apiKeys("security.apiKeys"),
             r.bool("security.allowAnonymous"),
             r.integer("security.requestsPerSecondPerKey", 0, 1_000_000),
-            r.integer("security.burstPerKey", 1, 10_000_000)));
+            r.integer("security.burstPerKey", 1, 10_000_000)),
+        new FaninConfig.Log(
+            r.oneOf("log.level", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"),
+            r.oneOf("log.format", "json", "plain")),
+        new FaninConfig.Metrics(r.integer("metrics.maxOrigins", 1, 100_000)));
   }
 
   private Object value(String key) {
@@ -214,6 +218,18 @@ final class ConfigReader {
       out.add(n.intValue());
     }
     return java.util.List.copyOf(out);
+  }
+
+  private String oneOf(String key, String... allowed) {
+    Object v = value(key);
+    if (v instanceof String s) {
+      for (String a : allowed) {
+        if (a.equalsIgnoreCase(s)) {
+          return a;
+        }
+      }
+    }
+    throw new ConfigException(key, "must be one of " + String.join(", ", allowed) + ", got " + show(v));
   }
 
   private void notAbove(String key, long value, String maxKey, long max) {

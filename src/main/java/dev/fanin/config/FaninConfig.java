@@ -11,7 +11,9 @@ public record FaninConfig(
     Demo demo,
     Feeds feeds,
     Upstream upstream,
-    Security security) {
+    Security security,
+    Log log,
+    Metrics metrics) {
 
   /** The HTTP intake: where to listen and how much a request body may weigh. */
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
@@ -73,6 +75,12 @@ public record FaninConfig(
 
   /** One API key: an id for logs, the SHA-256 of the secret (hex), and what it may do. */
   public record ApiKey(String id, byte[] sha256, java.util.Set<String> scopes) {}
+
+  /** Logging: the root level and json (one JSON object per line) or plain text. */
+  public record Log(String level, String format) {}
+
+  /** Metrics: how many origins get their own label before further ones are dropped. */
+  public record Metrics(int maxOrigins) {}
 
   /** The built-in demo upstream under /demo. */
   public record Demo(boolean enabled) {}

@@ -81,7 +81,7 @@ final class FeedScheduler {
       String runAt = Instant.now().toString();
       io.vertx.core.Future<dev.fanin.aggregate.AggregateSummary> summary;
       try {
-        summary = aggregator.start(spec, document).summary();
+        summary = aggregator.start(spec, document, dev.fanin.aggregate.RunInfo.anonymous().withFeed(feed.name())).summary();
       } catch (dev.fanin.aggregate.OverloadedException e) {
         // shed like any other aggregation; the next run comes at the usual time
         summary = io.vertx.core.Future.failedFuture(e);

@@ -9,18 +9,27 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
+import dev.fanin.metrics.FaninMetrics;
+import io.micrometer.core.instrument.Meter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One circuit breaker per upstream origin for the whole process, shared by every verticle
  * instance. Bounded: the least recently used origins are forgotten past breaker.maxOrigins.
  */
 public final class BreakerRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(BreakerRegistry.class);
   private final Vertx vertx;
   private final CircuitBreakerOptions options;
   private final Cache<String, CircuitBreaker> breakers;
+  private final FaninMetrics metrics;
+  private final Map<String, Meter> gauges = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Long> lastTransition = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public BreakerRegistry(Vertx vertx, FaninConfig.Breaker config) {
+  public BreakerRegistry(Vertx vertx, FaninConfig.Breaker config, FaninMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.options = new CircuitBreakerOptions()
         .setMaxFailures(config.maxFailures())
         .setTimeout(-1)
@@ -35,14 +44,44 @@ public final class BreakerRegistry {
           if (breaker != null) {
             breaker.close();
           }
+          metrics.remove(gauges.remove(origin));
+          lastTransition.remove(origin);
         })
         .build();
   }
 
   /** The breaker of an origin, created closed on first use. */
   public CircuitBreaker forOrigin(String origin) {
-    return breakers.get(origin, o -> CircuitBreaker.create(o, vertx, options)
-        .failurePolicy(BreakerRegistry::isOriginFailure));
+    return breakers.get(origin, this::create);
+  }
+
+  private CircuitBreaker create(String origin) {
+    CircuitBreaker breaker = CircuitBreaker.create(origin, vertx, options)
+        .failurePolicy(BreakerRegistry::isOriginFailure);
+    breaker.openHandler(v -> transition(origin, "open"))
+        .halfOpenHandler(v -> transition(origin, "half_open"))
+        .closeHandler(v -> transition(origin, "closed"));
+    gauges.put(origin, metrics.breakerState(origin, () -> switch (breaker.state()) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    }));
+    return breaker;
+  }
+
+  private void transition(String origin, String state) {
+    lastTransition.put(origin, System.currentTimeMillis());
+    metrics.breakerTransition(origin, state);
+    if (state.equals("closed")) {
+      LOG.info("circuit breaker for {} closed again", origin);
+    } else {
+      LOG.warn("circuit breaker for {} is now {}", origin, state);
+    }
+  }
+
+  /** When an origin's breaker last changed state (epoch ms), or null if it never did. */
+  public Long lastTransition(String origin) {
+    return lastTransition.get(origin);
   }
 
   /** A snapshot of the known origins and their breakers. */

@@ -18,6 +18,7 @@ public final class FetchContext {
   private long firstAttemptNanos;
   private String note;
   private boolean trusted;
+  private String requestId;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
@@ -34,6 +35,16 @@ public final class FetchContext {
 
   public boolean trusted() {
     return trusted;
+  }
+
+  /** The id of the request this source belongs to; sent upstream as X-Request-Id. */
+  public FetchContext requestId(String requestId) {
+    this.requestId = requestId;
+    return this;
+  }
+
+  public String requestId() {
+    return requestId;
   }
 
   /** Milliseconds left until the aggregation's deadline (may be negative). */

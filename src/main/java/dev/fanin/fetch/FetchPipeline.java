@@ -1,12 +1,13 @@
 package dev.fanin.fetch;
 
 import dev.fanin.config.FaninConfig;
+import dev.fanin.metrics.FaninMetrics;
 import dev.fanin.policy.UpstreamPolicy;
 import io.vertx.core.Vertx;
 
 /**
  * Stacks the fetch decorators. This is the one place that shows the whole pipeline:
- * redirects → SSRF guard → retry → circuit breaker → per-aggregation concurrency limit → HTTP.
+ * redirects → SSRF guard → retry → circuit breaker → per-aggregation concurrency limit → metering → HTTP.
  *
  * <p>Redirects sit outermost so every hop passes the guard again; the guard sits before retry so a
  * refused source is refused once, and resolves the host once per hop.
@@ -21,9 +22,11 @@ public final class FetchPipeline {
   private final BreakerRegistry breakers;
   private final FaninConfig.Retry retry;
   private final UpstreamPolicy policy;
+  private final FaninMetrics metrics;
 
   public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers, FaninConfig.Retry retry,
-      UpstreamPolicy policy) {
+      UpstreamPolicy policy, FaninMetrics metrics) {
+    this.metrics = metrics;
     this.policy = policy;
     this.vertx = vertx;
     this.http = http;
@@ -33,7 +36,7 @@ public final class FetchPipeline {
 
   /** A fetcher for one aggregation, allowing at most {@code concurrency} requests in flight. */
   public Fetcher forAggregation(int concurrency) {
-    Fetcher limited = new LimitingFetcher(http, new AsyncSemaphore(concurrency));
+    Fetcher limited = new LimitingFetcher(new MeteredFetcher(http, metrics), new AsyncSemaphore(concurrency));
     Fetcher guarded = new BreakingFetcher(limited, breakers);
     Fetcher retried = new RetryingFetcher(guarded, vertx, retry);
     return new RedirectingFetcher(new GuardingFetcher(retried, vertx, policy), policy.maxRedirects());

@@ -70,7 +70,7 @@ public final class HttpFetcher implements Fetcher {
       RequestOptions options = new RequestOptions()
           .setMethod(request.method())
           .setAbsoluteURI(request.url().toString())
-          .setHeaders(request.headers())
+          .setHeaders(headers())
           .setConnectTimeout(Math.min(connectTimeoutMs, timeout))
           .setFollowRedirects(false);
       if (request.server() != null) {
@@ -87,6 +87,15 @@ public final class HttpFetcher implements Fetcher {
         }
       });
       return promise.future();
+    }
+
+    /** The source's headers plus X-Request-Id, in a copy: the source's own map is shared. */
+    private io.vertx.core.MultiMap headers() {
+      if (context.requestId() == null || request.headers().contains("X-Request-Id")) {
+        return request.headers();
+      }
+      return io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(request.headers())
+          .add("X-Request-Id", context.requestId());
     }
 
     private void send(HttpClientRequest req) {

@@ -2,6 +2,7 @@ package dev.fanin.http;
 
 import dev.fanin.aggregate.Aggregation;
 import dev.fanin.aggregate.Aggregator;
+import dev.fanin.aggregate.RunInfo;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.write.JsonDocumentWriter;
@@ -56,19 +57,19 @@ final class AggregateRoute {
   private void aggregate(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     AggregationSpec spec = parser.parse(body == null ? Buffer.buffer() : body);
-    run(ctx.response(), spec, ctx.get(FORMAT));
+    run(ctx.response(), spec, ctx.get(FORMAT), RequestIds.of(ctx));
   }
 
-  void run(HttpServerResponse response, AggregationSpec spec, StreamFormat format) {
+  void run(HttpServerResponse response, AggregationSpec spec, StreamFormat format, RunInfo info) {
     if (format == StreamFormat.JSON) {
       JsonDocumentWriter writer = new JsonDocumentWriter(response, spec.sources().size());
-      Aggregation aggregation = aggregator.start(spec, writer);
+      Aggregation aggregation = aggregator.start(spec, writer, info);
       response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
       aggregation.summary().compose(writer::finish);
     } else {
       StreamWriter writer = new StreamWriter(response, format);
       writer.prepare();
-      Aggregation aggregation = aggregator.start(spec, writer);
+      Aggregation aggregation = aggregator.start(spec, writer, info);
       writer.open();
       response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
       aggregation.summary().compose(writer::finish);

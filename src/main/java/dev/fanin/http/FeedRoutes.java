@@ -111,7 +111,8 @@ final class FeedRoutes {
 
   private void run(RoutingContext ctx, Map<String, String> params, StreamFormat format) {
     runs.resolve(ctx.pathParam("name"), params)
-        .onSuccess(spec -> aggregate.run(ctx.response(), spec, format))
+        .onSuccess(spec -> aggregate.run(ctx.response(), spec, format,
+            RequestIds.of(ctx).withFeed(ctx.pathParam("name"))))
         .onFailure(ctx::fail);
   }
 

@@ -14,7 +14,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashSet;
@@ -40,8 +39,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Aggregator aggregator = Aggregators.create(vertx, config, services.breakers(), instances,
-        services.shedder());
+    Aggregator aggregator = Aggregators.create(vertx, config, services, instances);
     DefinitionParser definitions = new DefinitionParser(config);
     FeedParser feedParser = new FeedParser(definitions, config.feeds());
     FeedRuns feedRuns = new FeedRuns(vertx.eventBus(), feedParser);
@@ -66,8 +64,9 @@ public final class HttpVerticle extends VerticleBase {
       FeedRuns feedRuns) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
-    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.route().handler(RequestIds::assign);
     router.route("/v1/*").handler(new AccessControl(services.keys(), services.rates()));
+    new OperationsRoutes(vertx, services, config).mount(router);
     AggregateRoute aggregate = new AggregateRoute(aggregator, definitions);
     aggregate.mount(router, body);
     new FeedRoutes(vertx, feedParser, feedRuns, aggregate).mount(router, body);

@@ -55,4 +55,39 @@ class LifecycleE2ETest {
           HttpRequest.newBuilder(URI.create(fanin.url("/health"))).build(), HttpResponse.BodyHandlers.ofString()));
     }
   }
+
+  @Test
+  void jsonLogsHaveOneParsableLinePerAggregation() throws Exception {
+    int port = FaninHarness.freePort();
+    try (ServiceProcess fanin = ServiceProcess.start(port, Map.of("FANIN_LOG_FORMAT", "json",
+        "FANIN_FEEDS_CONF_DIR", "/nonexistent"))) {
+      fanin.awaitHealthy(Duration.ofSeconds(30));
+      String def = new JsonObject().put("sources", new io.vertx.core.json.JsonArray().add(new JsonObject()
+          .put("id", "q").put("url", "http://127.0.0.1:" + port + "/demo/quotes/BTC"))).encode();
+      HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(fanin.url("/v1/aggregate")))
+          .header("Content-Type", "application/json").header("X-Request-Id", "log-test-1")
+          .POST(HttpRequest.BodyPublishers.ofString(def)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, res.statusCode());
+      JsonObject line = null;
+      long end = System.currentTimeMillis() + 5000;
+      while (line == null && System.currentTimeMillis() < end) {
+        for (String raw : fanin.output().split("\n")) {
+          JsonObject parsed = new JsonObject(raw); // every line is JSON
+          if ("aggregation".equals(parsed.getString("formattedMessage"))
+              && parsed.encode().contains("log-test-1")) {
+            line = parsed;
+          }
+        }
+        Thread.sleep(50);
+      }
+      assertTrue(line != null, fanin.output());
+      assertEquals("INFO", line.getString("level"));
+      JsonObject kv = new JsonObject();
+      line.getJsonArray("kvpList").forEach(o -> kv.mergeIn((JsonObject) o));
+      assertEquals("1", kv.getString("sources"));
+      assertEquals("1", kv.getString("ok"));
+      assertTrue(kv.getString("slowest").startsWith("q:"));
+      assertTrue(kv.containsKey("durationMs"));
+    }
+  }
 }

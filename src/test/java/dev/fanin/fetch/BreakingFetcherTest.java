@@ -47,7 +47,7 @@ class BreakingFetcherTest {
         .put("maxFailures", MAX_FAILURES)
         .put("resetTimeoutMs", RESET_TIMEOUT_MS)
         .put("rollingWindowMs", 10_000))).breaker();
-    this.breakers = new BreakerRegistry(vertx, config);
+    this.breakers = new BreakerRegistry(vertx, config, dev.fanin.metrics.FaninMetrics.standalone());
     this.upstream = new FakeUpstream();
     this.fetcher = new BreakingFetcher(upstream, breakers);
   }

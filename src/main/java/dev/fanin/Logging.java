@@ -1,0 +1,21 @@
+package dev.fanin;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import dev.fanin.config.FaninConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Applies log.level and log.format to Logback. */
+final class Logging {
+  private Logging() {}
+
+  static void apply(FaninConfig.Log config) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.toLevel(config.level(), Level.INFO));
+    root.detachAppender(config.format().equals("json") ? "PLAIN" : "JSON");
+  }
+}

@@ -1,0 +1,25 @@
+package dev.fanin.aggregate;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Who asked for an aggregation: the request id (the client's X-Request-Id when usable, otherwise a
+ * new one; sent upstream too) and the feed's name when a named feed runs.
+ */
+public record RunInfo(String requestId, String feed) {
+  private static final Pattern USABLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  /** The client's id when it is safe to log and forward, otherwise a fresh one. */
+  public static String requestId(String fromClient) {
+    return fromClient != null && USABLE.matcher(fromClient).matches() ? fromClient : UUID.randomUUID().toString();
+  }
+
+  public static RunInfo anonymous() {
+    return new RunInfo(UUID.randomUUID().toString(), null);
+  }
+
+  public RunInfo withFeed(String name) {
+    return new RunInfo(requestId, name);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.fanin.http;
+
+import dev.fanin.ProcessServices;
+import dev.fanin.config.FaninConfig;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** What operators look at: health, readiness, metrics and circuit breakers. */
+final class OperationsRoutes {
+  private final Vertx vertx;
+  private final ProcessServices services;
+  private final FaninConfig config;
+
+  OperationsRoutes(Vertx vertx, ProcessServices services, FaninConfig config) {
+    this.vertx = vertx;
+    this.services = services;
+    this.config = config;
+  }
+
+  void mount(Router router) {
+    HealthChecks live = HealthChecks.create(vertx)
+        .register("eventLoop", promise -> promise.complete(Status.OK()));
+    HealthChecks ready = HealthChecks.create(vertx)
+        .register("deployed", promise -> promise.complete(
+            services.ready().get() ? Status.OK() : Status.KO(new JsonObject().put("reason", "starting"))))
+        .register("dataDir", 2_000, promise -> dataDirWritable().onComplete(ar -> promise.complete(ar.succeeded()
+            ? Status.OK()
+            : Status.KO(new JsonObject().put("reason", "cannot write to " + feedsDir() + ": " + ar.cause().getMessage())))))
+        .register("breakers", promise -> promise.complete(Status.OK(breakerStates())));
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics().registry()));
+    router.get("/v1/circuits").handler(this::circuits);
+  }
+
+  private Path feedsDir() {
+    return Path.of(config.feeds().dataDir()).resolve("feeds");
+  }
+
+  /** Writes and removes a probe file the way feeds are written. */
+  private Future<Void> dataDirWritable() {
+    String probe = feedsDir().resolve(".ready-" + UUID.randomUUID() + ".tmp").toString();
+    return vertx.fileSystem().writeFile(probe, Buffer.buffer("ok"))
+        .compose(v -> vertx.fileSystem().delete(probe));
+  }
+
+  private JsonObject breakerStates() {
+    JsonObject states = new JsonObject();
+    new TreeMap<>(services.breakers().snapshot()).forEach((origin, b) -> states.put(origin, b.state().name()));
+    return states;
+  }
+
+  private void circuits(RoutingContext ctx) {
+    JsonArray list = new JsonArray();
+    for (Map.Entry<String, CircuitBreaker> e : new TreeMap<>(services.breakers().snapshot()).entrySet()) {
+      Long at = services.breakers().lastTransition(e.getKey());
+      list.add(new JsonObject()
+          .put("origin", e.getKey())
+          .put("state", e.getValue().state().name())
+          .put("failureCount", e.getValue().failureCount())
+          .put("lastTransition", at == null ? null : Instant.ofEpochMilli(at).toString()));
+    }
+    ctx.json(new JsonObject().put("circuits", list));
+  }
+}

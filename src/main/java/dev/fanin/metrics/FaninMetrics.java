@@ -1,0 +1,103 @@
+package dev.fanin.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * fanin's own meters, in the Prometheus registry that Vert.x's metrics use too. Labels are origins
+ * and error kinds, never URLs, and the number of origins labelled is capped.
+ */
+public final class FaninMetrics {
+  static final Duration[] LATENCY_BUCKETS = {
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+  private final PrometheusMeterRegistry registry;
+  private final Counter shed;
+
+  public FaninMetrics(PrometheusMeterRegistry registry, int maxOrigins) {
+    this.registry = registry;
+    for (String prefix : new String[] {"fanin.upstream", "fanin.breaker"}) {
+      registry.config().meterFilter(MeterFilter.maximumAllowableTags(prefix, "origin", maxOrigins, MeterFilter.deny()));
+    }
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    this.shed = Counter.builder("fanin.requests.shed").description("aggregations refused because the process was full").register(registry);
+  }
+
+  /** A registry of its own, for embedding and tests; Main shares one with Vert.x. */
+  public static FaninMetrics standalone() {
+    return new FaninMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 200);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** One upstream attempt: outcome is the status class (2xx…5xx) or the error kind. */
+  public void upstream(String origin, String outcome, long nanos) {
+    Timer.builder("fanin.upstream.latency").description("upstream attempts by origin and outcome")
+        .tag("origin", origin).tag("outcome", outcome)
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A source's final outcome: ok or its error kind. */
+  public void source(String outcome) {
+    registry.counter("fanin.sources", "outcome", outcome).increment();
+  }
+
+  public void retries(int count) {
+    if (count > 0) {
+      registry.counter("fanin.upstream.retries").increment(count);
+    }
+  }
+
+  public void breakerTransition(String origin, String state) {
+    registry.counter("fanin.breaker.transitions", "origin", origin, "to", state).increment();
+  }
+
+  /** The breaker's state as 0 closed, 1 half-open, 2 open. */
+  public Meter breakerState(String origin, Supplier<Number> state) {
+    return Gauge.builder("fanin.breaker.state", state).description("0 closed, 1 half-open, 2 open")
+        .tag("origin", origin).strongReference(true).register(registry);
+  }
+
+  public void remove(Meter meter) {
+    if (meter != null) {
+      registry.remove(meter);
+    }
+  }
+
+  public void aggregationsInFlight(Supplier<Number> inFlight) {
+    Gauge.builder("fanin.aggregations.inflight", inFlight).strongReference(true).register(registry);
+  }
+
+  public void shed() {
+    shed.increment();
+  }
+
+  public void aggregation(long durationMs, boolean complete) {
+    Timer.builder("fanin.aggregation.duration").tag("complete", Boolean.toString(complete))
+        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry)
+        .record(durationMs, TimeUnit.MILLISECONDS);
+  }
+}
