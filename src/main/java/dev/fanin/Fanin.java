@@ -2,6 +2,7 @@ package dev.fanin;
 
 import dev.fanin.aggregate.Aggregators;
 import dev.fanin.config.FaninConfig;
+import dev.fanin.config.LiveConfig;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.feeds.FeedParser;
 import dev.fanin.feeds.FeedsVerticle;
@@ -32,7 +33,7 @@ public final class Fanin {
   public Fanin(Vertx vertx, FaninConfig config, FaninMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
-    this.services = ProcessServices.create(vertx, config, metrics);
+    this.services = ProcessServices.create(vertx, new LiveConfig(config), metrics);
   }
 
   /** Number of intake verticles: http.instances, or one per core when 0. */
@@ -45,7 +46,7 @@ public final class Fanin {
   public Future<Fanin> start() {
     int n = instances();
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
-    FeedParser feedParser = new FeedParser(new DefinitionParser(config), config.feeds());
+    FeedParser feedParser = new FeedParser(new DefinitionParser(services.live()), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
         v -> Aggregators.create(v, config, services, n));
@@ -96,6 +97,11 @@ public final class Fanin {
   }
 
   public FaninConfig config() {
-    return config;
+    return services.live().get();
+  }
+
+  /** The running configuration, which ConfigWatcher may replace. */
+  public LiveConfig live() {
+    return services.live();
   }
 }

@@ -18,4 +18,11 @@ final class Logging {
     root.setLevel(Level.toLevel(config.level(), Level.INFO));
     root.detachAppender(config.format().equals("json") ? "PLAIN" : "JSON");
   }
+
+  /** Applies a new log.level (live configuration). */
+  static void level(String level) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+    }
+  }
 }

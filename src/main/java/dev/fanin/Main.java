@@ -2,6 +2,7 @@ package dev.fanin;
 
 import dev.fanin.config.ConfigException;
 import dev.fanin.config.ConfigLoader;
+import dev.fanin.config.ConfigWatcher;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.feeds.FeedsVerticle;
 import dev.fanin.metrics.FaninMetrics;
@@ -62,6 +63,10 @@ public final class Main {
     Fanin fanin = new Fanin(vertx, config, metrics);
     fanin.start().onComplete(ar -> {
       if (ar.succeeded()) {
+        fanin.live().onChange(next -> Logging.level(next.log().level()));
+        if (configFile != null) {
+          new ConfigWatcher(vertx, configFile, System.getenv(), fanin.live()).start(1_000);
+        }
         log.info("fanin listening on http://{}:{} ({} instances, config {})", config.http().host(),
             fanin.port(), fanin.instances(), configFile == null ? "built-in defaults" : configFile);
       } else if (ar.cause() instanceof FeedsVerticle.FeedLoadException bad) {

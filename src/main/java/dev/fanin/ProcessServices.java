@@ -2,6 +2,7 @@ package dev.fanin;
 
 import dev.fanin.aggregate.LoadShedder;
 import dev.fanin.config.FaninConfig;
+import dev.fanin.config.LiveConfig;
 import dev.fanin.fetch.BreakerRegistry;
 import dev.fanin.metrics.FaninMetrics;
 import dev.fanin.security.ApiKeys;
@@ -13,17 +14,29 @@ import io.vertx.core.Vertx;
  * bound on aggregations in flight, the API keys and their rate limits.
  */
 public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, ApiKeys keys, RateLimiter rates,
-    FaninMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready) {
+    FaninMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready, LiveConfig live) {
 
-  public static ProcessServices create(Vertx vertx, FaninConfig config, FaninMetrics metrics) {
-    LoadShedder shedder = new LoadShedder(config.aggregate().maxInFlight());
+  public static ProcessServices create(Vertx vertx, LiveConfig live, FaninMetrics metrics) {
+    FaninConfig config = live.get();
+    LoadShedder shedder = new LoadShedder();
     metrics.aggregationsInFlight(shedder::inFlight);
-    return new ProcessServices(
+    ProcessServices services = new ProcessServices(
         new BreakerRegistry(vertx, config.breaker(), metrics),
         shedder,
         new ApiKeys(config.security().apiKeys()),
         new RateLimiter(config.security().requestsPerSecondPerKey(), config.security().burstPerKey()),
         metrics,
-        new java.util.concurrent.atomic.AtomicBoolean());
+        new java.util.concurrent.atomic.AtomicBoolean(),
+        live);
+    java.util.concurrent.atomic.AtomicReference<FaninConfig.Breaker> breakerConfig =
+        new java.util.concurrent.atomic.AtomicReference<>(config.breaker());
+    live.onChange(next -> {
+      services.keys().replace(next.security().apiKeys());
+      services.rates().reconfigure(next.security().requestsPerSecondPerKey(), next.security().burstPerKey());
+      if (!next.breaker().equals(breakerConfig.getAndSet(next.breaker()))) {
+        services.breakers().reconfigure(next.breaker());
+      }
+    });
+    return services;
   }
 }

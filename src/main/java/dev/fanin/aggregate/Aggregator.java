@@ -13,21 +13,18 @@ public final class Aggregator {
   private static final Logger LOG = LoggerFactory.getLogger(Aggregator.class);
   private final Vertx vertx;
   private final FetchPipeline pipeline;
-  private final long maxAggregateBytes;
-  private final long maxBodyBytes;
+  private final java.util.function.Supplier<FaninConfig> config;
   private final LoadShedder shedder;
   private final FaninMetrics metrics;
-  private final int maxInFlight;
 
-  public Aggregator(Vertx vertx, FetchPipeline pipeline, FaninConfig config, LoadShedder shedder,
-      FaninMetrics metrics) {
-    this.metrics = metrics;
-    this.shedder = shedder;
-    this.maxInFlight = config.aggregate().maxInFlight();
+  /** Reads its limits from the running configuration at each start. */
+  public Aggregator(Vertx vertx, FetchPipeline pipeline, java.util.function.Supplier<FaninConfig> config,
+      LoadShedder shedder, FaninMetrics metrics) {
     this.vertx = vertx;
     this.pipeline = pipeline;
-    this.maxAggregateBytes = config.aggregate().maxAggregateBytes();
-    this.maxBodyBytes = config.source().maxBodyBytes();
+    this.config = config;
+    this.shedder = shedder;
+    this.metrics = metrics;
   }
 
   /**
@@ -40,12 +37,13 @@ public final class Aggregator {
 
   /** As {@link #start(AggregationSpec, ResultListener)}, for a known request and feed. */
   public Aggregation start(AggregationSpec spec, ResultListener listener, RunInfo info) {
-    if (!shedder.tryEnter()) {
+    FaninConfig limits = config.get();
+    if (!shedder.tryEnter(limits.aggregate().maxInFlight())) {
       metrics.shed();
-      throw new OverloadedException(maxInFlight);
+      throw new OverloadedException(limits.aggregate().maxInFlight());
     }
-    Aggregation aggregation = new Aggregation(vertx, spec, listener, maxAggregateBytes, maxBodyBytes,
-        info, metrics);
+    Aggregation aggregation = new Aggregation(vertx, spec, listener,
+        limits.aggregate().maxAggregateBytes(), limits.source().maxBodyBytes(), info, metrics);
     aggregation.summary().onComplete(done -> {
       shedder.exit();
       if (done.succeeded()) {

@@ -2,6 +2,7 @@ package dev.fanin.aggregate;
 
 import dev.fanin.ProcessServices;
 import dev.fanin.config.FaninConfig;
+import dev.fanin.config.LiveConfig;
 import dev.fanin.fetch.BreakerRegistry;
 import dev.fanin.fetch.FetchPipeline;
 import dev.fanin.fetch.HttpFetcher;
@@ -33,9 +34,10 @@ public final class Aggregators {
             .setHttp1MaxSize(ceilDiv(c.maxConnectionsPerOrigin(), share))
             .setMaxWaitQueueSize(ceilDiv(c.maxWaitQueue(), share)));
     HttpFetcher http = new HttpFetcher(vertx, client, c.connectTimeoutMs());
-    UpstreamPolicy policy = new UpstreamPolicy(config.upstream(),
+    LiveConfig live = services.live();
+    UpstreamPolicy policy = new UpstreamPolicy(() -> live.get().upstream(),
         config.demo().enabled() ? config.http().port() : -1);
-    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, config.retry(), policy, services.metrics()), config, services.shedder(),
+    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, services.metrics()), live, services.shedder(),
         services.metrics());
   }
 

@@ -7,15 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * refused at once (load is shed, not queued), so a burst cannot pile up unbounded work.
  */
 public final class LoadShedder {
-  private final int max;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  public LoadShedder(int max) {
-    this.max = max;
-  }
-
-  /** Takes a slot; false when the process is full. */
-  public boolean tryEnter() {
+  /** Takes a slot; false when {@code max} aggregations already run (max comes from live config). */
+  public boolean tryEnter(int max) {
     while (true) {
       int now = inFlight.get();
       if (now >= max) {

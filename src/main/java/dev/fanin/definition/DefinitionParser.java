@@ -39,12 +39,15 @@ public final class DefinitionParser {
   static final int MAX_HEADER_BYTES = 8192;
   static final int MAX_URL_LENGTH = 8192;
 
-  private final FaninConfig.Aggregate aggregateLimits;
-  private final FaninConfig.Source sourceLimits;
+  private final java.util.function.Supplier<FaninConfig> config;
 
   public DefinitionParser(FaninConfig config) {
-    this.aggregateLimits = config.aggregate();
-    this.sourceLimits = config.source();
+    this(() -> config);
+  }
+
+  /** Reads limits and defaults from the running configuration at each parse. */
+  public DefinitionParser(java.util.function.Supplier<FaninConfig> config) {
+    this.config = config;
   }
 
   /** Parses a request body; throws {@link InvalidDefinitionException} on any problem. */
@@ -54,20 +57,23 @@ public final class DefinitionParser {
 
   /** Validates an already decoded definition. */
   public AggregationSpec parse(JsonObject json) {
+    FaninConfig.Aggregate aggregateLimits = config.get().aggregate();
     List<FieldError> errors = new ArrayList<>();
     unknownFields(json, DEFINITION_FIELDS, "", errors);
     int deadline = integer(json, "deadlineMs", "", aggregateLimits.defaultDeadlineMs(), 1,
         aggregateLimits.maxDeadlineMs(), errors);
     int concurrency = integer(json, "concurrency", "", aggregateLimits.defaultConcurrency(), 1,
         aggregateLimits.maxConcurrency(), errors);
-    List<SourceSpec> sources = sources(json.getValue("sources"), errors);
+    List<SourceSpec> sources = sources(json.getValue("sources"), aggregateLimits, errors);
     if (!errors.isEmpty()) {
       throw new InvalidDefinitionException(errors);
     }
     return new AggregationSpec(List.copyOf(sources), deadline, concurrency);
   }
 
-  private List<SourceSpec> sources(Object value, List<FieldError> errors) {
+  private List<SourceSpec> sources(Object value, FaninConfig.Aggregate aggregateLimits,
+      List<FieldError> errors) {
+    FaninConfig.Source sourceLimits = config.get().source();
     if (value == null) {
       errors.add(new FieldError("/sources", "is required: a non-empty array of sources"));
       return List.of();
@@ -94,7 +100,7 @@ public final class DefinitionParser {
         errors.add(new FieldError(at, "must be an object"));
         continue;
       }
-      SourceSpec spec = source(source, at, errors);
+      SourceSpec spec = source(source, at, sourceLimits, errors);
       if (spec != null && !ids.add(spec.id())) {
         errors.add(new FieldError(at + "/id", "duplicates the id \"" + spec.id() + "\" of an earlier source"));
       }
@@ -105,7 +111,8 @@ public final class DefinitionParser {
     return sources;
   }
 
-  private SourceSpec source(JsonObject json, String at, List<FieldError> errors) {
+  private SourceSpec source(JsonObject json, String at, FaninConfig.Source sourceLimits,
+      List<FieldError> errors) {
     int before = errors.size();
     unknownFields(json, SOURCE_FIELDS, at, errors);
     String id = id(json.getValue("id"), at + "/id", errors);

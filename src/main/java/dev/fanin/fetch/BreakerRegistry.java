@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class BreakerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(BreakerRegistry.class);
   private final Vertx vertx;
-  private final CircuitBreakerOptions options;
+  private volatile CircuitBreakerOptions options;
   private final Cache<String, CircuitBreaker> breakers;
   private final FaninMetrics metrics;
   private final Map<String, Meter> gauges = new java.util.concurrent.ConcurrentHashMap<>();
@@ -30,12 +30,7 @@ public final class BreakerRegistry {
   public BreakerRegistry(Vertx vertx, FaninConfig.Breaker config, FaninMetrics metrics) {
     this.vertx = vertx;
     this.metrics = metrics;
-    this.options = new CircuitBreakerOptions()
-        .setMaxFailures(config.maxFailures())
-        .setTimeout(-1)
-        .setResetTimeout(config.resetTimeoutMs())
-        .setFailuresRollingWindow(config.rollingWindowMs())
-        .setFallbackOnFailure(false);
+    this.options = options(config);
     this.breakers = Caffeine.newBuilder()
         .maximumSize(config.maxOrigins())
         .expireAfterAccess(Duration.ofHours(1))
@@ -48,6 +43,24 @@ public final class BreakerRegistry {
           lastTransition.remove(origin);
         })
         .build();
+  }
+
+  private static CircuitBreakerOptions options(FaninConfig.Breaker config) {
+    return new CircuitBreakerOptions()
+        .setMaxFailures(config.maxFailures())
+        .setTimeout(-1)
+        .setResetTimeout(config.resetTimeoutMs())
+        .setFailuresRollingWindow(config.rollingWindowMs())
+        .setFallbackOnFailure(false);
+  }
+
+  /**
+   * New thresholds (live configuration). Vert.x breakers cannot change theirs, so every breaker is
+   * replaced by a closed one with the new thresholds.
+   */
+  public void reconfigure(FaninConfig.Breaker config) {
+    this.options = options(config);
+    breakers.invalidateAll();
   }
 
   /** The breaker of an origin, created closed on first use. */

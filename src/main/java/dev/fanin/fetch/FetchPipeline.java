@@ -20,11 +20,12 @@ public final class FetchPipeline {
   private final Vertx vertx;
   private final Fetcher http;
   private final BreakerRegistry breakers;
-  private final FaninConfig.Retry retry;
+  private final java.util.function.Supplier<FaninConfig.Retry> retry;
   private final UpstreamPolicy policy;
   private final FaninMetrics metrics;
 
-  public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers, FaninConfig.Retry retry,
+  public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers,
+      java.util.function.Supplier<FaninConfig.Retry> retry,
       UpstreamPolicy policy, FaninMetrics metrics) {
     this.metrics = metrics;
     this.policy = policy;
@@ -39,6 +40,6 @@ public final class FetchPipeline {
     Fetcher limited = new LimitingFetcher(new MeteredFetcher(http, metrics), new AsyncSemaphore(concurrency));
     Fetcher guarded = new BreakingFetcher(limited, breakers);
     Fetcher retried = new RetryingFetcher(guarded, vertx, retry);
-    return new RedirectingFetcher(new GuardingFetcher(retried, vertx, policy), policy.maxRedirects());
+    return new RedirectingFetcher(new GuardingFetcher(retried, vertx, policy), policy::maxRedirects);
   }
 }

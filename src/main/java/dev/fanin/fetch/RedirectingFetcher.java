@@ -15,9 +15,9 @@ public final class RedirectingFetcher implements Fetcher {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
   private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
   private final Fetcher next;
-  private final int maxRedirects;
+  private final java.util.function.IntSupplier maxRedirects;
 
-  public RedirectingFetcher(Fetcher next, int maxRedirects) {
+  public RedirectingFetcher(Fetcher next, java.util.function.IntSupplier maxRedirects) {
     this.next = next;
     this.maxRedirects = maxRedirects;
   }
@@ -28,6 +28,7 @@ public final class RedirectingFetcher implements Fetcher {
   }
 
   private Future<FetchResponse> hop(FetchRequest request, int hops) {
+    int maxRedirects = this.maxRedirects.getAsInt();
     return next.fetch(request).compose(response -> {
       String location = response.headers().get("Location");
       if (!REDIRECTS.contains(response.status()) || location == null || maxRedirects == 0) {

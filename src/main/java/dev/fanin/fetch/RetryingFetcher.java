@@ -21,9 +21,14 @@ public final class RetryingFetcher implements Fetcher {
 
   private final Fetcher next;
   private final Vertx vertx;
-  private final FaninConfig.Retry config;
+  private final java.util.function.Supplier<FaninConfig.Retry> config;
 
   public RetryingFetcher(Fetcher next, Vertx vertx, FaninConfig.Retry config) {
+    this(next, vertx, () -> config);
+  }
+
+  /** Reads the backoff from the running configuration at each retry. */
+  public RetryingFetcher(Fetcher next, Vertx vertx, java.util.function.Supplier<FaninConfig.Retry> config) {
     this.next = next;
     this.vertx = vertx;
     this.config = config;
@@ -88,8 +93,9 @@ public final class RetryingFetcher implements Fetcher {
 
   /** Full jitter: uniform in [0, min(max, initial * 2^n)]. */
   long backoff(int retriesDone) {
-    long cap = Math.min((long) config.maxBackoffMs(),
-        (long) config.initialBackoffMs() << Math.min(retriesDone, 20));
+    FaninConfig.Retry retry = config.get();
+    long cap = Math.min((long) retry.maxBackoffMs(),
+        (long) retry.initialBackoffMs() << Math.min(retriesDone, 20));
     return ThreadLocalRandom.current().nextLong(cap + 1);
   }
 

@@ -40,7 +40,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Aggregator aggregator = Aggregators.create(vertx, config, services, instances);
-    DefinitionParser definitions = new DefinitionParser(config);
+    DefinitionParser definitions = new DefinitionParser(services.live());
     FeedParser feedParser = new FeedParser(definitions, config.feeds());
     FeedRuns feedRuns = new FeedRuns(vertx.eventBus(), feedParser);
     new BusIntake(vertx.eventBus(), aggregator, definitions, feedRuns).register();

@@ -11,7 +11,7 @@ import java.util.Locale;
  * on the address the host resolved to, which is the address fanin then connects to.
  */
 public final class UpstreamPolicy {
-  private final FaninConfig.Upstream config;
+  private final java.util.function.Supplier<FaninConfig.Upstream> live;
   private final int demoPort;
 
   /**
@@ -19,16 +19,22 @@ public final class UpstreamPolicy {
    *     it are allowed so the demo works out of the box), or -1
    */
   public UpstreamPolicy(FaninConfig.Upstream config, int demoPort) {
-    this.config = config;
+    this(() -> config, demoPort);
+  }
+
+  /** Reads the policy from the running configuration at each check. */
+  public UpstreamPolicy(java.util.function.Supplier<FaninConfig.Upstream> live, int demoPort) {
+    this.live = live;
     this.demoPort = demoPort;
   }
 
   public int maxRedirects() {
-    return config.maxRedirects();
+    return live.get().maxRedirects();
   }
 
   /** Why the URL may not be fetched, or null when its scheme, host and port are allowed. */
   public String checkUrl(URI url) {
+    FaninConfig.Upstream config = live.get();
     String scheme = url.getScheme().toLowerCase(Locale.ROOT);
     if (!config.schemes().contains(scheme)) {
       return "scheme " + scheme + " is not allowed (upstream.schemes)";
@@ -56,6 +62,7 @@ public final class UpstreamPolicy {
    * @param trusted the request comes from operator configuration (a read-only feed)
    */
   public String checkAddress(URI url, InetAddress address, boolean trusted) {
+    FaninConfig.Upstream config = live.get();
     String ip = address.getHostAddress();
     if (matchesAny(ip.toLowerCase(Locale.ROOT), config.denyHosts())) {
       return "address " + ip + " is denied (upstream.denyHosts)";

@@ -12,9 +12,14 @@ import java.util.List;
  * position of the matching key leaks through timing.
  */
 public final class ApiKeys {
-  private final List<FaninConfig.ApiKey> keys;
+  private volatile List<FaninConfig.ApiKey> keys;
 
   public ApiKeys(List<FaninConfig.ApiKey> keys) {
+    this.keys = List.copyOf(keys);
+  }
+
+  /** Replaces the keys (live configuration). */
+  public void replace(List<FaninConfig.ApiKey> keys) {
     this.keys = List.copyOf(keys);
   }
 
@@ -26,7 +31,7 @@ public final class ApiKeys {
   public FaninConfig.ApiKey match(String token) {
     byte[] hash = sha256(token);
     FaninConfig.ApiKey found = null;
-    for (FaninConfig.ApiKey key : keys) {
+    for (FaninConfig.ApiKey key : this.keys) {
       if (MessageDigest.isEqual(hash, key.sha256()) && found == null) {
         found = key;
       }

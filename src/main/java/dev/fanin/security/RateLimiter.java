@@ -8,11 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * key. A rate of 0 turns limiting off.
  */
 public final class RateLimiter {
-  private final double perSecond;
-  private final double burst;
+  private volatile double perSecond;
+  private volatile double burst;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
   public RateLimiter(int perSecond, int burst) {
+    this.perSecond = perSecond;
+    this.burst = Math.max(1, burst);
+  }
+
+  /** New rates for every key (live configuration); buckets refill at the new pace. */
+  public void reconfigure(int perSecond, int burst) {
     this.perSecond = perSecond;
     this.burst = Math.max(1, burst);
   }

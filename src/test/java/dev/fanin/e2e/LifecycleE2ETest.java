@@ -90,4 +90,47 @@ class LifecycleE2ETest {
       assertTrue(kv.containsKey("durationMs"));
     }
   }
+
+  @Test
+  void editsOfTheConfigFileApplyWithoutARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path config = dir.resolve("config.json");
+    java.nio.file.Files.writeString(config, "{\"aggregate\": {\"maxSources\": 5}}");
+    int port = FaninHarness.freePort();
+    try (ServiceProcess fanin = ServiceProcess.start(port, Map.of("FANIN_FEEDS_DATA_DIR", dir.resolve("data").toString()),
+        "--config", config.toString())) {
+      fanin.awaitHealthy(Duration.ofSeconds(30));
+      io.vertx.core.json.JsonArray sources = new io.vertx.core.json.JsonArray();
+      for (int i = 0; i < 3; i++) {
+        sources.add(new JsonObject().put("id", "q" + i).put("url", "http://127.0.0.1:" + port + "/demo/quotes/A" + i));
+      }
+      String def = new JsonObject().put("sources", sources).encode();
+      java.util.function.IntSupplier status = () -> {
+        try {
+          return http.send(HttpRequest.newBuilder(URI.create(fanin.url("/v1/aggregate")))
+              .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(def)).build(),
+              HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      };
+      assertEquals(200, status.getAsInt());
+      java.nio.file.Files.writeString(config, "{\"aggregate\": {\"maxSources\": 2}}");
+      long end = System.currentTimeMillis() + 10_000;
+      while (status.getAsInt() != 400 && System.currentTimeMillis() < end) {
+        Thread.sleep(100);
+      }
+      assertEquals(400, status.getAsInt(), fanin.output());
+      assertTrue(fanin.output().contains("config reloaded"), fanin.output());
+
+      java.nio.file.Files.writeString(config, "{\"aggregate\": {\"maxSources\": 2, \"maxInFlight\": -4}}");
+      end = System.currentTimeMillis() + 10_000;
+      while (!fanin.output().contains("aggregate.maxInFlight") && System.currentTimeMillis() < end) {
+        Thread.sleep(100);
+      }
+      assertTrue(fanin.output().contains("refused: aggregate.maxInFlight"), fanin.output());
+      assertEquals(400, status.getAsInt(), "the running config stays");
+      assertTrue(fanin.process.isAlive());
+    }
+  }
 }
