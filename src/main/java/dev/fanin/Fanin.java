@@ -4,7 +4,7 @@ import dev.fanin.aggregate.Aggregators;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.config.LiveConfig;
 import dev.fanin.definition.DefinitionParser;
-import dev.fanin.feeds.FeedParser;
+import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedsVerticle;
 import dev.fanin.fetch.BreakerRegistry;
 import dev.fanin.metrics.FaninMetrics;
@@ -46,7 +46,7 @@ public final class Fanin {
   public Future<Fanin> start() {
     int n = instances();
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
-    FeedParser feedParser = new FeedParser(new DefinitionParser(services.live()), config.feeds());
+    FeedDefinitionParser feedParser = new FeedDefinitionParser(new DefinitionParser(services.live()), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
         v -> Aggregators.create(v, config, services, n));

@@ -14,9 +14,9 @@ import java.util.Map;
  */
 public final class FeedRuns {
   private final EventBus bus;
-  private final FeedParser parser;
+  private final FeedDefinitionParser parser;
 
-  public FeedRuns(EventBus bus, FeedParser parser) {
+  public FeedRuns(EventBus bus, FeedDefinitionParser parser) {
     this.bus = bus;
     this.parser = parser;
   }

@@ -23,11 +23,11 @@ final class FeedScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(FeedScheduler.class);
   private final Vertx vertx;
   private final Aggregator aggregator;
-  private final FeedParser parser;
+  private final FeedDefinitionParser parser;
   private final Map<String, Slot> slots = new HashMap<>();
   private final Map<String, JsonObject> latest = new HashMap<>();
 
-  FeedScheduler(Vertx vertx, Aggregator aggregator, FeedParser parser) {
+  FeedScheduler(Vertx vertx, Aggregator aggregator, FeedDefinitionParser parser) {
     this.vertx = vertx;
     this.aggregator = aggregator;
     this.parser = parser;

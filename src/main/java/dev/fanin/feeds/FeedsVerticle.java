@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeedsVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FeedsVerticle.class);
-  private final FeedParser parser;
+  private final FeedDefinitionParser parser;
   private final Path confDir;
   private final Path dataDir;
   private final int maxFeeds;
@@ -40,7 +40,7 @@ public final class FeedsVerticle extends VerticleBase {
   private FeedScheduler scheduler;
   private Future<?> writes = Future.succeededFuture();
 
-  public FeedsVerticle(FeedParser parser, Path confDir, Path dataDir, int maxFeeds,
+  public FeedsVerticle(FeedDefinitionParser parser, Path confDir, Path dataDir, int maxFeeds,
       Function<io.vertx.core.Vertx, Aggregator> aggregatorFactory) {
     this.parser = parser;
     this.confDir = confDir;
@@ -140,7 +140,7 @@ public final class FeedsVerticle extends VerticleBase {
 
   private static String name(JsonObject body) {
     Object name = body.getValue("name");
-    if (!(name instanceof String s) || !FeedParser.NAME.matcher(s).matches()) {
+    if (!(name instanceof String s) || !FeedDefinitionParser.NAME.matcher(s).matches()) {
       throw new FeedException(400, "name must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'");
     }
     return s;

@@ -4,7 +4,7 @@ import dev.fanin.definition.FieldError;
 import dev.fanin.definition.InvalidDefinitionException;
 import dev.fanin.definition.StrictJson;
 import dev.fanin.feeds.FeedAddresses;
-import dev.fanin.feeds.FeedParser;
+import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedRuns;
 import dev.fanin.write.StreamFormat;
 import io.vertx.core.MultiMap;
@@ -27,11 +27,11 @@ import java.util.Map;
 final class FeedRoutes {
   private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
   private final Vertx vertx;
-  private final FeedParser parser;
+  private final FeedDefinitionParser parser;
   private final FeedRuns runs;
   private final AggregateRoute aggregate;
 
-  FeedRoutes(Vertx vertx, FeedParser parser, FeedRuns runs, AggregateRoute aggregate) {
+  FeedRoutes(Vertx vertx, FeedDefinitionParser parser, FeedRuns runs, AggregateRoute aggregate) {
     this.vertx = vertx;
     this.parser = parser;
     this.runs = runs;

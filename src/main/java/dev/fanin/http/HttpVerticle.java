@@ -6,7 +6,7 @@ import dev.fanin.config.FaninConfig;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.bus.BusIntake;
 import dev.fanin.demo.DemoUpstream;
-import dev.fanin.feeds.FeedParser;
+import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedRuns;
 import dev.fanin.ProcessServices;
 import io.vertx.core.Future;
@@ -41,7 +41,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Aggregator aggregator = Aggregators.create(vertx, config, services, instances);
     DefinitionParser definitions = new DefinitionParser(services.live());
-    FeedParser feedParser = new FeedParser(definitions, config.feeds());
+    FeedDefinitionParser feedParser = new FeedDefinitionParser(definitions, config.feeds());
     FeedRuns feedRuns = new FeedRuns(vertx.eventBus(), feedParser);
     new BusIntake(vertx.eventBus(), aggregator, definitions, feedRuns).register();
     server = vertx.createHttpServer(new HttpServerOptions()
@@ -60,7 +60,7 @@ public final class HttpVerticle extends VerticleBase {
         .listen();
   }
 
-  private Router router(Aggregator aggregator, DefinitionParser definitions, FeedParser feedParser,
+  private Router router(Aggregator aggregator, DefinitionParser definitions, FeedDefinitionParser feedParser,
       FeedRuns feedRuns) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());

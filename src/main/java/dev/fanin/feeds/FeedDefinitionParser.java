@@ -25,7 +25,7 @@ import java.util.regex.PatternSyntaxException;
  * Validates feed definitions (a definition as in /v1/aggregate plus params and schedule) and
  * resolves them with parameter values into an {@link AggregationSpec}.
  */
-public final class FeedParser {
+public final class FeedDefinitionParser {
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   static final int MAX_VALUE_LENGTH = 1024;
   private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
@@ -36,7 +36,7 @@ public final class FeedParser {
   private final DefinitionParser definitions;
   private final FaninConfig.Feeds config;
 
-  public FeedParser(DefinitionParser definitions, FaninConfig.Feeds config) {
+  public FeedDefinitionParser(DefinitionParser definitions, FaninConfig.Feeds config) {
     this.definitions = definitions;
     this.config = config;
   }

@@ -25,11 +25,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Feed validation (definition + params + schedule) and resolution with parameter values. */
-class FeedParserTest {
+class FeedDefinitionParserTest {
   static final String URL = "http://127.0.0.1:9/x";
   static final FaninConfig CONFIG = ConfigLoader.fromJson(new JsonObject()
       .put("feeds", new JsonObject().put("minScheduleMs", 100).put("maxParams", 3)));
-  final FeedParser parser = new FeedParser(new DefinitionParser(CONFIG), CONFIG.feeds());
+  final FeedDefinitionParser parser = new FeedDefinitionParser(new DefinitionParser(CONFIG), CONFIG.feeds());
 
   static JsonObject feed(String url) {
     return new JsonObject().put("sources", new JsonArray().add(new JsonObject().put("id", "a").put("url", url)));
