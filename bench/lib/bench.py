@@ -1,0 +1,908 @@
+"""bench/run's driver: starts the fake upstream, fanin and the two comparison aggregators on loopback, runs the
+scenarios of docs/performance.md, stops everything it started, prints one table, writes
+bench/results/<UTC timestamp>.json and redraws the charts in docs/img/.
+
+Run it through bench/run (which checks prerequisites and uses /usr/bin/python3 for Debian's packages).
+All traffic goes to 127.0.0.1; every load is bounded in count and time.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.dont_write_bytecode = True  # leave no __pycache__ in the working tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import procs  # noqa: E402
+from procs import Client, Proc, RssSampler  # noqa: E402
+
+BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(BENCH)
+
+FULL = {
+    "fanout_ns": [4, 50, 200, 1000],
+    "fanout_delay": {4: 1000, 50: 1000, 200: 100, 1000: 100},  # 1000 ms for N <= 50, 100 ms above
+    "reps": 5,                 # measured reps per N (median reported), after one unmeasured warm rep
+    "seq_reps": 1,             # the sequential baseline is N x delay: one rep says it (see docs)
+    "bounded": {"n": 1000, "concurrency": 50, "delay": 100, "reps": 5},
+    "stream": {"n_fast": 1, "n_slow": 9, "fast": 50, "slow": 2000, "reps": 5},
+    "wrk": {"threads": 2, "connections": 64, "duration": 15, "warmup": 5},
+    "big": {"n": 1000, "size": 102400, "concurrency": 100, "reps": 2},
+    "warmup": {"aggregations": 400, "n": 50, "big": 20, "streams": 50, "clients": 4},
+    "idle_connections": 10000,
+}
+
+QUICK = {
+    "fanout_ns": [4, 20],
+    "fanout_delay": {4: 200, 20: 200},
+    "reps": 2,
+    "seq_reps": 1,
+    "bounded": {"n": 100, "concurrency": 10, "delay": 20, "reps": 2},
+    "stream": {"n_fast": 1, "n_slow": 3, "fast": 50, "slow": 300, "reps": 2},
+    "wrk": {"threads": 2, "connections": 16, "duration": 2, "warmup": 1},
+    "big": {"n": 50, "size": 102400, "concurrency": 50, "reps": 1},
+    "warmup": {"aggregations": 30, "n": 20, "big": 2, "streams": 3, "clients": 2},
+    "idle_connections": 500,
+}
+
+# Targets of issue 3 (2 cores; every figure a ratio or difference measured in one run).
+TARGET_OVERHEAD = {50: 5.0, 1000: 50.0}
+TARGET_BOUNDED_PCT = 5.0
+TARGET_FIRST_LINE_MS = 10.0
+TARGET_THROUGHPUT_X = 5.0
+TARGET_P99_MS = 30.0
+TARGET_RSS_MB = 256.0
+
+
+CHILDREN = []
+
+
+def ensure_alive():
+    """Stop the run clearly if a process it started has gone (an error that would otherwise look like a
+    slow or failing aggregator)."""
+    for c in CHILDREN:
+        if not c.alive():
+            raise RuntimeError("%s (pid %d) exited with code %s mid-run; last log lines:\n%s"
+                               % (c.name, c.pid, c.p.returncode, c.log_tail()))
+
+
+def log(msg):
+    print("[bench %s] %s" % (time.strftime("%H:%M:%S"), msg), file=sys.stderr, flush=True)
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def sub(a, b):
+    return None if a is None or b is None else a - b
+
+
+def div(a, b):
+    return None if a is None or not b else a / b
+
+
+def le(a, b):
+    return a is not None and a <= b
+
+
+def spec_body(upstream_port, n, delay, concurrency, size=None, deadline_ms=None, prefix="s", delays=None):
+    srcs = []
+    for i in range(n):
+        d = delays[i] if delays else delay
+        url = "http://127.0.0.1:%d/%s%d?delay=%d" % (upstream_port, prefix, i, d)
+        if size:
+            url += "&size=%d" % size
+        srcs.append({"id": "%s%d" % (prefix, i), "url": url})
+    if deadline_ms is None:
+        deadline_ms = max(30000, min(120000, int(n * max(delay, 1) * 1.5)))
+    return json.dumps({"sources": srcs, "deadlineMs": deadline_ms, "concurrency": concurrency}).encode()
+
+
+def check_aggregate(body, n):
+    """(ok count, complete, durationMs, results dict) of a JSON aggregate; raises on a malformed body."""
+    o = json.loads(body)
+    results = o.get("results") or {}
+    if isinstance(results, list):
+        results = {r.get("id"): r for r in results}
+    ok = sum(1 for r in results.values() if r.get("status") == "ok")
+    return ok, bool(o.get("complete")), o.get("durationMs"), results
+
+
+# ---------------------------------------------------------------------------------------------- scenarios
+
+def timed_aggregations(port, body, n, reps, warm=1, path="/v1/aggregate"):
+    """warm unmeasured + reps measured aggregations, one at a time. Returns a record with wall times."""
+    cl = Client(port)
+    rec = {"samples_ms": [], "server_ms": [], "errors": [], "first_ms": None}
+    try:
+        for i in range(warm + reps):
+            status, data, ms = cl.post(path, body)
+            if i == 0:
+                rec["first_ms"] = round(ms, 3)
+            try:
+                ok, complete, dur, results = check_aggregate(data, n) if status == 200 else (0, False, None, {})
+            except ValueError:
+                ok, complete, dur, results = 0, False, None, {}
+            if status != 200 or ok != n or not complete:
+                ensure_alive()
+                rec["errors"].append({"rep": i, "status": status, "ok": ok, "complete": complete,
+                                      "body": data[:300].decode(errors="replace")})
+            if i >= warm:
+                rec["samples_ms"].append(round(ms, 3))
+                if dur is not None:
+                    rec["server_ms"].append(dur)
+                rec["last_results"] = results
+    finally:
+        cl.close()
+    rec["median_ms"] = median(rec["samples_ms"])
+    return rec
+
+
+def waterfall_of(results):
+    rows = []
+    for r in results.values():
+        if r.get("startMs") is not None and r.get("latencyMs") is not None:
+            rows.append({"id": r.get("id"), "startMs": r["startMs"], "latencyMs": r["latencyMs"],
+                         "status": r.get("status")})
+    rows.sort(key=lambda r: (r["startMs"], r["id"] or ""))
+    return rows
+
+
+def measure_floor(ports, delays, reps):
+    """The bench's own floor: one GET straight at the fake upstream with the same delay, from the same
+    kind of client (no aggregator). What the upstream's timer and the client add by themselves."""
+    import http.client as hc
+    floor = {}
+    c = hc.HTTPConnection("127.0.0.1", ports["upstream"], timeout=30)
+    try:
+        for d in sorted(set(delays)):
+            xs = []
+            for _ in range(reps + 1):
+                t0 = time.perf_counter()
+                c.request("GET", "/floor?delay=%d" % d)
+                c.getresponse().read()
+                xs.append((time.perf_counter() - t0) * 1000.0)
+            floor[d] = {"samples_ms": [round(x, 3) for x in xs[1:]], "median_ms": median(xs[1:])}
+    finally:
+        c.close()
+    return floor
+
+
+def scenario_fanout(cfg, ports, out):
+    out["floor"] = measure_floor(ports, [cfg["fanout_delay"][n] for n in cfg["fanout_ns"]], 3)
+    log("floor (direct GET to the upstream): %s" % {d: fmt(v["median_ms"], 2) for d, v in out["floor"].items()})
+    rows = []
+    for n in cfg["fanout_ns"]:
+        delay = cfg["fanout_delay"][n]
+        body = spec_body(ports["upstream"], n, delay, n)
+        row = {"n": n, "delay_ms": delay, "concurrency": n, "ideal_ms": delay}
+        recs = {"fanin": {"samples_ms": [], "server_ms": [], "errors": []},
+                "aiohttp": {"samples_ms": [], "server_ms": [], "errors": []}}
+        # one unmeasured warm rep per aggregator, then reps interleaved so drift hits both alike
+        for name in ("fanin", "aiohttp"):
+            r = timed_aggregations(ports[name], body, n, reps=0, warm=1)
+            recs[name]["first_ms"] = r["first_ms"]
+            recs[name]["errors"] += r["errors"]
+        for rep in range(cfg["reps"]):
+            for name in ("fanin", "aiohttp"):
+                r = timed_aggregations(ports[name], body, n, reps=1, warm=0)
+                recs[name]["samples_ms"] += r["samples_ms"]
+                recs[name]["server_ms"] += r["server_ms"]
+                recs[name]["errors"] += r["errors"]
+                if "last_results" in r and r["samples_ms"]:
+                    recs[name].setdefault("_wf", []).append((r["samples_ms"][0], waterfall_of(r["last_results"])))
+        for name in recs:
+            recs[name]["median_ms"] = median(recs[name]["samples_ms"])
+            wfs = sorted(recs[name].pop("_wf", []), key=lambda t: t[0])
+            if wfs:  # the waterfall of the median rep
+                recs[name]["waterfall_total_ms"], recs[name]["waterfall"] = wfs[(len(wfs) - 1) // 2]
+            recs[name]["overhead_ms"] = sub(recs[name]["median_ms"], delay)
+        row.update(recs)
+        log("fan-out N=%d delay=%d: fanin %s ms, aiohttp %s ms, fanin errors %d" % (
+            n, delay, fmt(recs["fanin"]["median_ms"], 1), fmt(recs["aiohttp"]["median_ms"], 1),
+            len(recs["fanin"]["errors"])))
+        rows.append(row)
+    out["fanout"] = rows
+
+
+def scenario_sequential(cfg, ports, out):
+    for row in out["fanout"]:
+        n, delay = row["n"], row["delay_ms"]
+        body = spec_body(ports["upstream"], n, delay, n, deadline_ms=max(120000, n * delay * 2))
+        log("sequential N=%d (about %.0f s)" % (n, n * delay / 1000.0 * cfg["seq_reps"]))
+        r = timed_aggregations(ports["sequential"], body, n, reps=cfg["seq_reps"], warm=0)
+        r.pop("last_results", None)
+        r["overhead_ms"] = sub(r["median_ms"], delay)
+        row["sequential"] = r
+
+
+def scenario_bounded(cfg, ports, out):
+    b = cfg["bounded"]
+    rounds = -(-b["n"] // b["concurrency"])
+    ideal = rounds * b["delay"]
+    body = spec_body(ports["upstream"], b["n"], b["delay"], b["concurrency"])
+    res = {"n": b["n"], "concurrency": b["concurrency"], "delay_ms": b["delay"], "rounds": rounds, "ideal_ms": ideal}
+    for name in ("fanin", "aiohttp"):
+        r = timed_aggregations(ports[name], body, b["n"], reps=b["reps"], warm=1)
+        r.pop("last_results", None)
+        r["overhead_ms"] = sub(r["median_ms"], ideal)
+        r["over_pct"] = div(r["overhead_ms"], ideal / 100.0)
+        res[name] = r
+    log("bounded: ideal %d ms, fanin %s ms, aiohttp %s ms" % (ideal, fmt(res["fanin"]["median_ms"], 1),
+                                                               fmt(res["aiohttp"]["median_ms"], 1)))
+    out["bounded"] = res
+
+
+def scenario_stream(cfg, ports, out):
+    s = cfg["stream"]
+    n = s["n_fast"] + s["n_slow"]
+    # slow sources first in the request, so a server that answers in request order is caught
+    delays = [s["slow"]] * s["n_slow"] + [s["fast"]] * s["n_fast"]
+    body = spec_body(ports["upstream"], n, 0, n, delays=delays, prefix="m")
+    cl = Client(ports["fanin"], timeout=60)
+    res = {"n": n, "fast_ms": s["fast"], "slow_ms": s["slow"], "n_fast": s["n_fast"], "ideal_ms": s["fast"],
+           "first_ms": [], "last_ms": [], "errors": [], "first_line": None}
+    for i in range(s["reps"] + 1):
+        r = cl.stream_ndjson("/v1/aggregate", body)
+        good = (r["status"] == 200 and r["lines"] == n + 1 and r["summary"] is not None
+                and r["summary"].get("ok") == n)
+        if not good:
+            res["errors"].append({k: r.get(k) for k in ("status", "lines", "summary", "first", "error")})
+        if i == 0:
+            continue  # unmeasured warm rep
+        if r["first_ms"] is not None:
+            res["first_ms"].append(round(r["first_ms"], 3))
+            res["last_ms"].append(round(r["last_ms"], 3))
+            res["first_line"] = r["first"]
+    res["median_first_ms"] = median(res["first_ms"])
+    res["median_last_ms"] = median(res["last_ms"])
+    if res["median_first_ms"] is not None:
+        res["overhead_ms"] = res["median_first_ms"] - s["fast"]
+    log("streaming: first line %s ms, last %s ms" % (fmt(res["median_first_ms"], 1), fmt(res["median_last_ms"], 1)))
+    out["stream"] = res
+
+
+WRK_CHECK_LUA = r'''
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) responses = 0; incomplete = 0 end
+function response(status, headers, body)
+  responses = responses + 1
+  if status ~= 200 or not string.find(body, '"complete":%s*true') then incomplete = incomplete + 1 end
+end
+function done(summary, latency, requests)
+  local r, i = 0, 0
+  for _, t in ipairs(threads) do r = r + t:get("responses"); i = i + t:get("incomplete") end
+  io.write(string.format("CHECK responses=%d incomplete=%d\n", r, i))
+end
+'''
+
+
+def wrk_post_lua(body, check):
+    s = "wrk.method = \"POST\"\nwrk.body = %s\nwrk.headers[\"Content-Type\"] = \"application/json\"\n" \
+        "wrk.headers[\"Accept\"] = \"application/json\"\n" % lua_str(body.decode())
+    return s + (WRK_CHECK_LUA if check else "")
+
+
+def lua_str(s):
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(tok):
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", tok)
+    return float(m.group(1)) * _UNITS[m.group(2)] if m else None
+
+
+def parse_wrk(text):
+    out = {"raw_tail": text[-1500:]}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    out["rps"] = float(m.group(1)) if m else None
+    m = re.search(r"(\d+) requests in ([\d.]+\w+)", text)
+    out["requests"] = int(m.group(1)) if m else None
+    for pct in ("50", "75", "90", "99"):
+        m = re.search(r"^\s+%s(?:\.000)?%%\s+(\S+)" % pct, text, re.M)
+        out["p%s_ms" % pct] = _ms(m.group(1)) if m else None
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    out["non2xx"] = int(m.group(1)) if m else 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    out["socket_errors"] = sum(int(x) for x in m.groups()) if m else 0
+    m = re.search(r"CHECK responses=(\d+) incomplete=(\d+)", text)
+    if m:
+        out["checked_responses"], out["incomplete"] = int(m.group(1)), int(m.group(2))
+    return out
+
+
+def run_wrk(url, w, duration, lua=None, tmpdir=None):
+    args = ["wrk", "-t%d" % w["threads"], "-c%d" % w["connections"], "-d%ds" % duration, "--latency",
+            "--timeout", "10s"]
+    if lua is not None:
+        path = os.path.join(tmpdir, "wrk-%d.lua" % abs(hash(lua)))
+        with open(path, "w") as f:
+            f.write(lua)
+        args += ["-s", path]
+    args.append(url)
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=duration + 60)
+    return parse_wrk(p.stdout.decode(errors="replace"))
+
+
+def scenario_throughput(cfg, ports, out, tmpdir):
+    w = cfg["wrk"]
+    body = spec_body(ports["upstream"], 4, 0, 4, deadline_ms=10000, prefix="t")
+    res = {"threads": w["threads"], "connections": w["connections"], "duration_s": w["duration"],
+           "warmup_s": w["warmup"], "sources": 4}
+    targets = [("upstream", "http://127.0.0.1:%d/x" % ports["upstream"], None),
+               ("fanin", "http://127.0.0.1:%d/v1/aggregate" % ports["fanin"], body),
+               ("aiohttp", "http://127.0.0.1:%d/v1/aggregate" % ports["aiohttp"], body),
+               ("sequential", "http://127.0.0.1:%d/v1/aggregate" % ports["sequential"], body)]
+    for name, url, b in targets:
+        # the warm-up run also checks every body says "complete": true (Lua body checks slow wrk down,
+        # so the measured run does not do them)
+        warm = run_wrk(url, w, w["warmup"], wrk_post_lua(b, True) if b else None, tmpdir)
+        r = run_wrk(url, w, w["duration"], wrk_post_lua(b, False) if b else None, tmpdir)
+        r["warmup"] = {k: warm.get(k) for k in ("rps", "non2xx", "socket_errors", "checked_responses", "incomplete")}
+        res[name] = r
+        log("wrk %s: %.0f req/s, p50 %s ms, p99 %s ms, warm-up check %s" % (
+            name, r["rps"] or 0, fmt(r["p50_ms"], 2), fmt(r["p99_ms"], 2), r["warmup"]))
+    out["throughput"] = res
+
+
+def scenario_big_stream(cfg, ports, out, fanin_pid, sampler):
+    b = cfg["big"]
+    body = spec_body(ports["upstream"], b["n"], 0, b["concurrency"], size=b["size"], prefix="b")
+    res = {"n": b["n"], "size": b["size"], "concurrency": b["concurrency"], "runs": []}
+    hwm_reset = procs.reset_hwm(fanin_pid)
+    res["hwm_reset"] = hwm_reset
+    cl = Client(ports["fanin"], timeout=120)
+    for _ in range(b["reps"]):
+        r = cl.stream_ndjson("/v1/aggregate", body, keep_lines=False)
+        ensure_alive()
+        res["runs"].append({k: r.get(k) for k in ("status", "lines", "bytes", "first_ms", "last_ms", "summary",
+                                                  "error")})
+        log("big stream: %s lines, %.1f MB in %.0f ms" % (r["lines"], r["bytes"] / 1e6, r.get("last_ms") or 0))
+    res["vmhwm_kb"] = procs.read_status_kb(fanin_pid, "VmHWM") if hwm_reset else None
+    out["big_stream"] = res
+
+
+# ---------------------------------------------------------------------------------------------- warm-up
+
+def warm_up(cfg, ports):
+    """JIT and pool warm-up: a few hundred aggregations from several clients, some big ones, some streams."""
+    wcfg = cfg["warmup"]
+    body = spec_body(ports["upstream"], wcfg["n"], 0, wcfg["n"])
+    per = max(1, wcfg["aggregations"] // wcfg["clients"])
+    errors = []
+
+    def worker():
+        cl = Client(ports["fanin"], timeout=60)
+        try:
+            for _ in range(per):
+                st, data, _ = cl.post("/v1/aggregate", body)
+                if st != 200:
+                    errors.append(st)
+        finally:
+            cl.close()
+
+    t0 = time.monotonic()
+    ths = [threading.Thread(target=worker) for _ in range(wcfg["clients"])]
+    for t in ths:
+        t.start()
+    for t in ths:
+        t.join(300)
+    big_n = max(cfg["fanout_ns"])
+    big = spec_body(ports["upstream"], big_n, 0, big_n)
+    cl = Client(ports["fanin"], timeout=60)
+    for _ in range(wcfg["big"]):
+        cl.post("/v1/aggregate", big)
+    cl.close()
+    small = spec_body(ports["upstream"], 4, 0, 4, prefix="w")
+    for _ in range(wcfg["streams"]):
+        Client(ports["fanin"]).stream_ndjson("/v1/aggregate", small, keep_lines=False)
+    # the comparison aggregator gets its pools warm too
+    cl = Client(ports["aiohttp"], timeout=60)
+    for _ in range(5):
+        cl.post("/v1/aggregate", big)
+    cl.close()
+    log("warm-up: %d aggregations of %d + %d of %d + %d streams in %.1f s (%d non-200)" % (
+        per * wcfg["clients"], wcfg["n"], wcfg["big"], big_n, wcfg["streams"], time.monotonic() - t0, len(errors)))
+    return {"aggregations": per * wcfg["clients"], "n": wcfg["n"], "big": wcfg["big"], "streams": wcfg["streams"],
+            "non200": len(errors), "seconds": round(time.monotonic() - t0, 1)}
+
+
+def check_idle_connections(port, count):
+    """Open count connections to the fake upstream, one request each, leave them idle 2 s, use them again."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = count + 512
+    if soft < need:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(need, hard), hard))
+        except (ValueError, OSError):
+            pass
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        count = min(count, soft - 512)
+    socks, ok1, ok2 = [], 0, 0
+    req = b"GET /idle?size=16 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    t0 = time.monotonic()
+    try:
+        for _ in range(count):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(req)
+            socks.append(s)
+        for s in socks:
+            ok1 += b" 200 " in s.recv(4096)
+        time.sleep(2)
+        for s in socks:
+            s.sendall(req)
+        for s in socks:
+            ok2 += b" 200 " in s.recv(4096)
+    except OSError as e:
+        log("idle connection check stopped: %r" % e)
+    finally:
+        for s in socks:
+            s.close()
+    res = {"requested": count, "answered_first": ok1, "answered_after_idle": ok2,
+           "seconds": round(time.monotonic() - t0, 2)}
+    log("upstream idle connections: %s" % res)
+    return res
+
+
+# ---------------------------------------------------------------------------------------------- table
+
+def fmt(v, nd=0, sign=False):
+    if v is None:
+        return "-"
+    s = ("%+." if sign else "%.") + str(nd) + "f"
+    return s % v
+
+
+def build_rows(cfg, out, quick):
+    """Rows of the one table. Each: key, scenario, ideal, fanin, delta, ratio, aiohttp, aio delta, sequential,
+    target, met (True/False/None)."""
+    rows = []
+
+    def add(**kw):
+        base = {"key": "", "scenario": "", "ideal": "-", "fanin": "-", "delta": "-", "ratio": "-", "aiohttp": "-",
+                "aio_delta": "-", "sequential": "-", "target": "", "met": None, "value": None}
+        base.update(kw)
+        rows.append(base)
+
+    for r in out.get("fanout", []):
+        f, a, s = r["fanin"], r["aiohttp"], r.get("sequential")
+        tgt = TARGET_OVERHEAD.get(r["n"])
+        met = None if tgt is None else le(f["overhead_ms"], tgt)
+        errs = len(f["errors"]) + len(a["errors"])
+        add(key="fanout_%d" % r["n"], scenario="1 fan-out N=%d c=%d, %d ms (ms)%s" % (
+            r["n"], r["n"], r["delay_ms"], " !errors" if errs else ""),
+            ideal=fmt(r["ideal_ms"]), fanin=fmt(f["median_ms"], 1), delta=fmt(f["overhead_ms"], 1, True),
+            ratio=fmt(div(f["median_ms"], r["ideal_ms"]), 3), aiohttp=fmt(a["median_ms"], 1),
+            aio_delta=fmt(a["overhead_ms"], 1, True), sequential=fmt(s["median_ms"], 0) if s else "-",
+            target="overhead <= %g ms" % tgt if tgt else "", met=met, value=f["median_ms"])
+    b = out.get("bounded")
+    if b:
+        f, a = b["fanin"], b["aiohttp"]
+        add(key="bounded", scenario="2 bounded N=%d c=%d, %d ms (ms)%s" % (
+            b["n"], b["concurrency"], b["delay_ms"], " !errors" if f["errors"] or a["errors"] else ""),
+            ideal=fmt(b["ideal_ms"]), fanin=fmt(f["median_ms"], 1), delta=fmt(f["overhead_ms"], 1, True),
+            ratio=fmt(div(f["median_ms"], b["ideal_ms"]), 3), aiohttp=fmt(a["median_ms"], 1),
+            aio_delta=fmt(a["overhead_ms"], 1, True), target="within %g%%" % TARGET_BOUNDED_PCT,
+            met=le(f["over_pct"], TARGET_BOUNDED_PCT), value=f["median_ms"])
+    s = out.get("stream")
+    if s and s.get("median_first_ms") is not None:
+        add(key="stream_first", scenario="3 first NDJSON line, sources %d/%d ms (ms)%s" % (
+            s["fast_ms"], s["slow_ms"], " !errors" if s["errors"] else ""),
+            ideal=fmt(s["ideal_ms"]), fanin=fmt(s["median_first_ms"], 1), delta=fmt(s["overhead_ms"], 1, True),
+            ratio=fmt(s["median_first_ms"] / s["ideal_ms"], 3),
+            target="<= fastest + %g ms" % TARGET_FIRST_LINE_MS, met=le(s["overhead_ms"], TARGET_FIRST_LINE_MS),
+            value=s["median_first_ms"])
+        add(key="stream_last", scenario="3 last NDJSON line (ms)", ideal=fmt(s["slow_ms"]),
+            fanin=fmt(s["median_last_ms"], 1), delta=fmt(sub(s["median_last_ms"], s["slow_ms"]), 1, True),
+            ratio=fmt(div(s["median_last_ms"], s["slow_ms"]), 3), value=s["median_last_ms"])
+    t = out.get("throughput")
+    if t:
+        f, a, q, u = t["fanin"], t["aiohttp"], t["sequential"], t["upstream"]
+        x = (f["rps"] / a["rps"]) if f.get("rps") and a.get("rps") else None
+        bad = any((r.get("non2xx") or r.get("socket_errors") or (r["warmup"].get("incomplete") or 0))
+                  for r in (f, a, q))
+        add(key="throughput_rps", scenario="4 4-source aggregations/s, wrk %dt/%dc %ds%s" % (
+            t["threads"], t["connections"], t["duration_s"], " !errors" if bad else ""),
+            ideal="%s*" % fmt(u["rps"]), fanin=fmt(f["rps"]), ratio="%sx aio" % fmt(x, 1),
+            aiohttp=fmt(a["rps"]), sequential=fmt(q["rps"]),
+            target=">= %gx aiohttp" % TARGET_THROUGHPUT_X, met=(x is not None and x >= TARGET_THROUGHPUT_X),
+            value=f["rps"])
+        add(key="throughput_p50", scenario="4 p50 latency under wrk (ms)", ideal=fmt(u["p50_ms"], 2) + "*",
+            fanin=fmt(f["p50_ms"], 2), aiohttp=fmt(a["p50_ms"], 2), sequential=fmt(q["p50_ms"], 2),
+            value=f["p50_ms"])
+        add(key="throughput_p99", scenario="4 p99 latency under wrk (ms)", ideal=fmt(u["p99_ms"], 2) + "*",
+            fanin=fmt(f["p99_ms"], 2), aiohttp=fmt(a["p99_ms"], 2), sequential=fmt(q["p99_ms"], 2),
+            target="< %g ms" % TARGET_P99_MS, met=(f["p99_ms"] is not None and f["p99_ms"] < TARGET_P99_MS),
+            value=f["p99_ms"])
+    m = out.get("memory")
+    if m:
+        if m.get("peak_1_4_mb") is not None:
+            add(key="rss_1_4", scenario="5 peak RSS through scenarios 1-4 (MiB)", fanin=fmt(m["peak_1_4_mb"], 1),
+                aiohttp=fmt(m.get("aiohttp_peak_mb"), 1), target="<= %g MiB" % TARGET_RSS_MB,
+                met=m["peak_1_4_mb"] <= TARGET_RSS_MB, value=m["peak_1_4_mb"])
+        if m.get("fanin_died"):
+            b = cfg["big"]
+            died = m["fanin_died"]
+            why = "OutOfMemoryError" if "OutOfMemoryError" in (died.get("log_tail") or "") else "exit"
+            add(key="rss_big", scenario="5 peak RSS, %d x %d KB streamed (MiB)" % (b["n"], b["size"] // 1024),
+                fanin="DIED: %s" % ("OOM" if why == "OutOfMemoryError" else "exit %s" % died["code"]),
+                target="<= %g MiB" % TARGET_RSS_MB, met=False, value=None)
+        elif m.get("peak_big_mb") is not None:
+            bs = out.get("big_stream", {})
+            bad = any(r.get("status") != 200 or r.get("lines") != bs["n"] + 1 for r in bs.get("runs", []))
+            add(key="rss_big", scenario="5 peak RSS, %d x %d KB streamed (MiB)%s" % (
+                bs["n"], bs["size"] // 1024, " !errors" if bad else ""),
+                fanin=fmt(m["peak_big_mb"], 1), target="<= %g MiB" % TARGET_RSS_MB,
+                met=m["peak_big_mb"] <= TARGET_RSS_MB, value=m["peak_big_mb"])
+    if quick:
+        for r in rows:
+            if r["met"] is not None:
+                r["target"] += " (quick)"
+    return rows
+
+
+COLS = [("scenario", "scenario", "l"), ("ideal", "ideal", "r"), ("fanin", "fanin", "r"), ("delta", "fanin Δ", "r"),
+        ("ratio", "ratio", "r"), ("aiohttp", "aiohttp", "r"), ("aio_delta", "aiohttp Δ", "r"),
+        ("sequential", "sequential", "r"), ("target", "target", "l"), ("met", "met", "l")]
+
+
+def _cell(r, k):
+    if k == "met":
+        return {True: "yes", False: "NO", None: ""}[r["met"]]
+    return str(r[k])
+
+
+def table_text(rows):
+    widths = [max(len(h), *(len(_cell(r, k)) for r in rows)) if rows else len(h) for k, h, _ in COLS]
+    lines = []
+
+    def line(cells):
+        out = []
+        for (k, h, al), w, c in zip(COLS, widths, cells):
+            out.append(c.ljust(w) if al == "l" else c.rjust(w))
+        lines.append("  ".join(out).rstrip())
+
+    line([h for _, h, _ in COLS])
+    line(["-" * w for w in widths])
+    for r in rows:
+        line([_cell(r, k) for k, _, _ in COLS])
+    return "\n".join(lines)
+
+
+def table_md(rows):
+    out = ["| " + " | ".join(h for _, h, _ in COLS) + " |",
+           "|" + "|".join("---" if al == "l" else "---:" for _, _, al in COLS) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(_cell(r, k).replace("|", "\\|") for k, _, _ in COLS) + " |")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------- main
+
+def machine_info():
+    def cmd(argv):
+        try:
+            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20)
+            return p.stdout.decode(errors="replace").strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+    mem = procs.read_status_kb  # noqa
+    try:
+        with open("/proc/meminfo") as f:
+            mem_kb = int(f.readline().split()[1])
+    except OSError:
+        mem_kb = None
+    try:
+        import aiohttp
+        aio = aiohttp.__version__
+    except ImportError:
+        aio = None
+    java = cmd(["java", "-version"])
+    return {"cpus": os.cpu_count(), "mem_kb": mem_kb, "kernel": platform.release(),
+            "java": java.splitlines()[0] if java else None, "python": platform.python_version(),
+            "aiohttp": aio, "wrk": (cmd(["wrk", "-v"]) or "").splitlines()[0] if shutil.which("wrk") else None,
+            "git": cmd(["git", "-C", ROOT, "describe", "--always", "--dirty"])}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="bench/run", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="tiny N, few reps, short wrk: a smoke run (< 1 min)")
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6",
+                    help="comma list of 1..6 (default all; 6 = sequential/aiohttp comparison columns)")
+    ap.add_argument("--reps", type=int, help="measured reps per point (default 5; quick 2)")
+    ap.add_argument("--wrk-duration", type=int, help="seconds per wrk run (default 15; quick 2)")
+    ap.add_argument("--wait-quiet", type=int, default=0, metavar="SECONDS",
+                    help="first wait up to SECONDS for other processes to leave the CPU alone")
+    ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra environment for fanin, e.g. FANIN_AGGREGATE_MAX_CONCURRENCY=500 (KEY= removes)")
+    ap.add_argument("--jfr", metavar="FILE", help="record a JFR profile of fanin (settings=profile) into FILE")
+    ap.add_argument("--no-charts", action="store_true", help="do not redraw docs/img/*.png")
+    ap.add_argument("--no-save", action="store_true", help="do not write bench/results/<timestamp>.json")
+    ap.add_argument("--charts", action="store_true", help="redraw the charts even with --quick")
+    ap.add_argument("--save", action="store_true", help="write the results file even with --quick")
+    ap.add_argument("--results-dir", default=os.path.join(BENCH, "results"))
+    ap.add_argument("--charts-dir", default=os.path.join(ROOT, "docs", "img"))
+    args = ap.parse_args(argv)
+
+    cfg = json.loads(json.dumps(QUICK if args.quick else FULL), object_hook=lambda d: {
+        (int(k) if k.isdigit() else k): v for k, v in d.items()})
+    if args.reps:
+        cfg["reps"] = args.reps
+    if args.wrk_duration:
+        cfg["wrk"]["duration"] = args.wrk_duration
+    scen = {int(x) for x in args.scenarios.split(",") if x.strip()}
+
+    jar = os.path.join(ROOT, "target", "fanin.jar")
+    if not os.path.isfile(jar):
+        print("bench: %s not found: run mvn -B package -DskipTests first" % jar, file=sys.stderr)
+        return 1
+
+    started = datetime.datetime.now(datetime.timezone.utc)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    tmpdir = tempfile.mkdtemp(prefix="bench-run-")
+    ports = {k: procs.free_port() for k in ("upstream", "fanin", "aiohttp", "sequential")}
+    children = CHILDREN
+    out = {"version": 1, "timestamp": started.isoformat(timespec="seconds"), "quick": args.quick,
+           "scenarios_run": sorted(scen), "config": cfg, "machine": machine_info(), "ports": ports}
+    log("logs in %s; ports %s" % (tmpdir, ports))
+
+    def on_signal(signum, frame):
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, on_signal)
+
+    sampler = None
+    aio_sampler = None
+    foreign = procs.ForeignCpu([])
+    foreign.start()
+    time.sleep(2.0)
+    if args.wait_quiet:
+        # wait (bounded) for a 10 s window in which other processes use under 5% of one core
+        until = time.monotonic() + args.wait_quiet
+        while time.monotonic() < until:
+            foreign.set_phase("quiet-check-%d" % int(time.monotonic()))
+            time.sleep(10)
+            c, w = foreign.per_phase.get(foreign.phase, [0.0, 1.0])
+            if w and c / w < 0.05:
+                break
+            log("waiting for a quiet machine: other processes used %.0f%% of a core in the last %.0f s" %
+                (100.0 * c / w, w))
+        foreign.per_phase = {k: v for k, v in foreign.per_phase.items() if not k.startswith("quiet-check")}
+        foreign.set_phase("start")
+    quiet = foreign.per_phase.get("start", [0.0, 1.0])
+    if quiet[1] and quiet[0] / quiet[1] > 0.2:
+        log("WARNING: other processes use %.0f%% of a core right now (%s): the numbers will be disturbed"
+            % (100.0 * quiet[0] / quiet[1], ", ".join(c for c, _ in sorted(foreign.top.items(),
+                                                                            key=lambda kv: -kv[1])[:3])))
+    try:
+        upstream_opts = ["-XX:+UseSerialGC", "-Xms256m", "-Xmx512m"]
+        # the upstream runs from copies in the temp dir, so that its command line does not look like fanin's
+        # (a "pkill -f fanin.jar" elsewhere on the machine must not take the upstream down with it)
+        up_cp = os.path.join(tmpdir, "vertx-classpath.jar")
+        shutil.copyfile(jar, up_cp)
+        up_src = os.path.join(tmpdir, "FakeUpstream.java")
+        shutil.copyfile(os.path.join(BENCH, "upstream", "FakeUpstream.java"), up_src)
+        up = Proc("upstream", ["java"] + upstream_opts + ["-cp", up_cp, up_src, str(ports["upstream"]),
+                                                          "127.0.0.1", "2"], tmpdir, cwd=tmpdir)
+        children.append(up)
+        foreign.add_sid(up.pid)
+        py = sys.executable
+        aio = Proc("aiohttp", [py, os.path.join(BENCH, "clients", "aiohttp_aggregator.py"), str(ports["aiohttp"])],
+                   tmpdir, cwd=ROOT)
+        children.append(aio)
+        foreign.add_sid(aio.pid)
+        seq = Proc("sequential", [py, os.path.join(BENCH, "clients", "sequential.py"), str(ports["sequential"])],
+                   tmpdir, cwd=ROOT)
+        children.append(seq)
+        foreign.add_sid(seq.pid)
+
+        env = dict(os.environ)
+        env.update({
+            "FANIN_HTTP_HOST": "127.0.0.1",
+            "FANIN_HTTP_PORT": str(ports["fanin"]),
+            "FANIN_CLIENT_MAX_CONNECTIONS_PER_ORIGIN": "2000",
+            "FANIN_UPSTREAM_ALLOW_PRIVATE_NETWORKS": "true",
+        })
+        for kv in args.env:
+            k, _, v = kv.partition("=")
+            if v:
+                env[k] = v
+            else:
+                env.pop(k, None)
+        env.pop("FANIN_JAVA_OPTS", None)  # the start command's default JVM settings are what is measured
+        if args.jfr:
+            env["JAVA_TOOL_OPTIONS"] = "-XX:StartFlightRecording=filename=%s,settings=profile,dumponexit=true" % \
+                                       os.path.abspath(args.jfr)
+        out["fanin_env"] = {k: v for k, v in env.items() if k.startswith("FANIN_") or k == "JAVA_TOOL_OPTIONS"}
+        t_start = time.monotonic()
+        # run from an empty directory: fanin's built-in defaults plus the overrides above, not whatever
+        # conf/ or data/ the working tree holds, and nothing written into the tree
+        fanin_cwd = os.path.join(tmpdir, "fanin-cwd")
+        os.makedirs(fanin_cwd, exist_ok=True)
+        fanin = Proc("fanin", [os.path.join(ROOT, "bin", "fanin")], tmpdir, env=env, cwd=fanin_cwd)
+        children.append(fanin)
+        foreign.add_sid(fanin.pid)
+
+        procs.wait_http(up, ports["upstream"], "/__stats", 60)
+        procs.wait_http(aio, ports["aiohttp"], "/health", 30)
+        procs.wait_http(seq, ports["sequential"], "/health", 30)
+        procs.wait_http(fanin, ports["fanin"], "/health", 60, ok=lambda st, b: st == 200 and b"UP" in b)
+        out["fanin_ready_s"] = round(time.monotonic() - t_start, 2)
+        log("fanin healthy after %.2f s (pid %d)" % (out["fanin_ready_s"], fanin.pid))
+        try:
+            with open("/proc/%d/cmdline" % fanin.pid, "rb") as f:
+                out["fanin_cmdline"] = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            pass
+
+        # one real aggregation before anything else: fail early and clearly if the contract is not met
+        st, data, ms = Client(ports["fanin"], timeout=30).post(
+            "/v1/aggregate", spec_body(ports["upstream"], 2, 0, 2, deadline_ms=10000))
+        try:
+            ok = check_aggregate(data, 2)[0] if st == 200 else 0
+        except ValueError:
+            ok = 0
+        if ok != 2:
+            raise RuntimeError("fanin's first aggregation failed: HTTP %s %s" % (st, data[:500]))
+
+        out["upstream"] = {"idle_connections": check_idle_connections(ports["upstream"], cfg["idle_connections"])}
+
+        sampler = RssSampler(fanin.pid)
+        sampler.start()
+        aio_sampler = RssSampler(aio.pid, interval=0.2)
+        aio_sampler.start()
+        sampler.set_phase("warmup")
+        foreign.set_phase("warmup")
+        out["warmup"] = warm_up(cfg, ports)
+
+        def run(label, fn, *a):
+            """One scenario; its failure is recorded and the run goes on, unless a process died."""
+            sampler.set_phase(label)
+            foreign.set_phase(label)
+            try:
+                fn(cfg, ports, out, *a)
+            except (RuntimeError, OSError, ValueError, KeyError, TypeError, subprocess.SubprocessError) as e:
+                ensure_alive()
+                out.setdefault("scenario_errors", {})[label] = repr(e)
+                log("scenario %s FAILED: %r" % (label, e))
+            ensure_alive()
+
+        if 1 in scen:
+            run("1-fanout", scenario_fanout)
+        if 2 in scen:
+            run("2-bounded", scenario_bounded)
+        if 3 in scen:
+            run("3-stream", scenario_stream)
+        if 4 in scen:
+            run("4-throughput", scenario_throughput, tmpdir)
+        sampler.set_phase("after-4")
+        hwm = procs.read_status_kb(fanin.pid, "VmHWM")
+        if 6 in scen and "fanout" in out:
+            run("6-sequential", scenario_sequential)
+        mem = {"vmhwm_1_4_kb": hwm, "peak_1_4_mb": round(hwm / 1024.0, 1) if hwm else None}
+        out["memory"] = mem
+        if 5 in scen:
+            try:
+                run("5-big-stream", scenario_big_stream, fanin.pid, sampler)
+            except RuntimeError as e:
+                if fanin.alive():
+                    raise
+                # fanin died under the streamed load: that is this scenario's result, the run is over
+                mem["fanin_died"] = {"code": fanin.p.returncode, "log_tail": fanin.log_tail(5)}
+                polled = sampler.peaks.get("5-big-stream")
+                mem["peak_big_mb"] = round(polled / 1024.0, 1) if polled else None
+                out.setdefault("scenario_errors", {})["5-big-stream"] = "fanin died: %r" % e
+                log("fanin died during the streamed-memory scenario (exit %s)" % fanin.p.returncode)
+                CHILDREN.remove(fanin)
+                CHILDREN.append(fanin)  # still stopped (a no-op) and logged at the end
+        if "big_stream" in out:
+            polled = sampler.peaks.get("5-big-stream")
+            kb = out["big_stream"].get("vmhwm_kb") or polled
+            mem["vmhwm_big_kb"] = out["big_stream"].get("vmhwm_kb")
+            mem["peak_big_mb"] = round(kb / 1024.0, 1) if kb else None
+        sampler.stop()
+        aio_sampler.stop()
+        mem["polled_peaks_kb"] = dict(sampler.peaks)
+        mem["aiohttp_peak_mb"] = round(max(aio_sampler.peaks.values()) / 1024.0, 1) if aio_sampler.peaks else None
+        mem["rss_timeline"] = sampler.samples
+        mem["fanin_threads"] = procs.read_status_kb(fanin.pid, "Threads")
+        out["memory"] = mem
+        st, data = procs.http_get(ports["upstream"], "/__stats")
+        out["upstream"]["requests_served"] = json.loads(data).get("requests")
+    except BaseException as e:
+        out["error"] = repr(e)
+        if isinstance(e, SystemExit) and not isinstance(e.code, int):
+            raise
+        log("FAILED: %s" % (e,))
+        for c in children:
+            if not c.alive():
+                log("%s exited with %s; log tail:\n%s" % (c.name, c.p.returncode, c.log_tail()))
+    finally:
+        foreign.stop()
+        out["foreign_cpu"] = foreign.report()
+        if sampler:
+            sampler.stop()
+        if aio_sampler:
+            aio_sampler.stop()
+        for c in reversed(children):
+            c.stop()
+        log("stopped %s" % ", ".join("%s(%d)" % (c.name, c.pid) for c in children))
+
+    rows = build_rows(cfg, out, args.quick)
+    out["rows"] = rows
+    out["table_text"] = table_text(rows)
+    out["table_md"] = table_md(rows)
+    out["targets"] = [{"key": r["key"], "target": r["target"], "value": r["value"], "met": r["met"]}
+                      for r in rows if r["met"] is not None]
+
+    print()
+    print("fanin bench %s%s — %s cpus, %s; upstream ceiling* = wrk straight at the fake upstream" % (
+        out["timestamp"], " (quick)" if args.quick else "", out["machine"]["cpus"], out["machine"]["java"]))
+    print(out["table_text"])
+    if out.get("floor"):
+        print("floor: one GET straight at the upstream from the bench's client takes %s (bench client + upstream "
+              "timer, no aggregator)" % ", ".join("%s ms at delay %s" % (fmt(v["median_ms"], 2), d)
+                                                    for d, v in sorted(out["floor"].items())))
+    fc = out.get("foreign_cpu", {}).get("phases", {})
+    busy = {p: v["foreign_pct_of_machine"] for p, v in fc.items() if p != "start" and
+            (v["foreign_pct_of_machine"] or 0) >= 3.0}
+    if busy:
+        print("WARNING: other processes used CPU during this run (%% of the machine): %s; top: %s" % (
+            ", ".join("%s %.0f%%" % kv for kv in busy.items()),
+            ", ".join("%s %.0fs" % (t["comm"], t["cpu_s"]) for t in out["foreign_cpu"]["top"][:3])))
+    else:
+        print("machine: no other process used more than 3% of the CPU in any scenario")
+    if out.get("scenario_errors") or out.get("error"):
+        errs = dict(out.get("scenario_errors", {}))
+        if out.get("error"):
+            errs["run"] = out["error"]
+        for k, v in errs.items():
+            print("ERROR %s: %s" % (k, v.splitlines()[0][:200]))
+    met = sum(1 for t in out["targets"] if t["met"])
+    print("targets met: %d/%d" % (met, len(out["targets"])))
+
+    if args.quick and not args.save:
+        args.no_save = True  # a smoke run does not litter bench/results
+    if args.quick and not args.charts:
+        args.no_charts = True  # nor overwrite the charts of docs/performance.md
+    if not rows:
+        args.no_save = True  # nothing measured: no results file
+    if not args.no_save:
+        os.makedirs(args.results_dir, exist_ok=True)
+        path = os.path.join(args.results_dir, "%s%s.json" % (stamp, "-quick" if args.quick else ""))
+        with open(path + ".tmp", "w") as f:
+            json.dump(out, f, indent=1)
+        os.replace(path + ".tmp", path)
+        print("results: %s" % os.path.relpath(path, os.getcwd()))
+    if not args.no_charts and out.get("fanout"):
+        try:
+            import charts
+            paths = charts.draw(out, args.charts_dir)
+            if paths:
+                print("charts: %s" % ", ".join(os.path.relpath(p, os.getcwd()) for p in paths))
+        except ImportError as e:
+            print("charts skipped (%s): apt-get install -y python3-matplotlib" % e)
+    shutil.rmtree(tmpdir, ignore_errors=True) if "error" not in out else log("logs kept in %s" % tmpdir)
+    return 1 if "error" in out else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
