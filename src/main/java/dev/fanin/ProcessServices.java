@@ -1,6 +1,8 @@
 package dev.fanin;
 
+import dev.fanin.aggregate.FeedDecoder;
 import dev.fanin.aggregate.LoadShedder;
+import dev.fanin.aggregate.FeedParserDecoder;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.config.LiveConfig;
 import dev.fanin.fetch.BreakerRegistry;
@@ -14,7 +16,8 @@ import io.vertx.core.Vertx;
  * bound on aggregations in flight, the API keys and their rate limits.
  */
 public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, ApiKeys keys, RateLimiter rates,
-    FaninMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready, LiveConfig live) {
+    FaninMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready, LiveConfig live,
+    FeedDecoder feedDecoder) {
 
   public static ProcessServices create(Vertx vertx, LiveConfig live, FaninMetrics metrics) {
     FaninConfig config = live.get();
@@ -27,7 +30,8 @@ public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, Api
         new RateLimiter(config.security().requestsPerSecondPerKey(), config.security().burstPerKey()),
         metrics,
         new java.util.concurrent.atomic.AtomicBoolean(),
-        live);
+        live,
+        new FeedParserDecoder((int) Math.min(Integer.MAX_VALUE, config.source().maxBodyBytes())));
     java.util.concurrent.atomic.AtomicReference<FaninConfig.Breaker> breakerConfig =
         new java.util.concurrent.atomic.AtomicReference<>(config.breaker());
     live.onChange(next -> {

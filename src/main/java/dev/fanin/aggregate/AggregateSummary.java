@@ -6,9 +6,11 @@ package dev.fanin.aggregate;
  * @param complete every source is ok
  * @param requiredOk every non-optional source is ok
  * @param onlyTimeouts every failed non-optional source failed by timing out
+ * @param items the merged timeline when the definition asks for one, else null
  */
 public record AggregateSummary(
-    boolean complete, long durationMs, int ok, int failed, boolean requiredOk, boolean onlyTimeouts) {
+    boolean complete, long durationMs, int ok, int failed, boolean requiredOk, boolean onlyTimeouts,
+    io.vertx.core.json.JsonArray items) {
 
   /** The HTTP status of a whole-document answer: 200, else 504 when only timeouts, else 502. */
   public int httpStatus() {

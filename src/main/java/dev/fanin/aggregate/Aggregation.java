@@ -28,7 +28,8 @@ public final class Aggregation {
   private final ResultListener listener;
   private final long startNanos;
   private final FetchContext[] contexts;
-  private final List<Promise<SourceResult>> results;
+  /** Completed (with no value) once a source's result was delivered: results are not kept here. */
+  private final List<Promise<Void>> delivered;
   private final ByteBudget budget;
   private final Promise<AggregateSummary> summary = Promise.promise();
   private long deadlineTimer = -1;
@@ -37,11 +38,15 @@ public final class Aggregation {
   private boolean requiredOk = true;
   private boolean onlyTimeouts = true;
   private final FaninMetrics metrics;
+  private final ResultDecoder decoder;
+  private final Timeline.SourceItems[] merged;
   private String slowestId;
   private long slowestMs = -1;
 
   Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, long maxAggregateBytes,
-      long maxBodyBytes, RunInfo info, FaninMetrics metrics) {
+      long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder) {
+    this.decoder = decoder;
+    this.merged = spec.merge().items() ? new Timeline.SourceItems[spec.sources().size()] : null;
     this.metrics = metrics;
     this.vertx = vertx;
     this.spec = spec;
@@ -49,7 +54,7 @@ public final class Aggregation {
     this.startNanos = System.nanoTime();
     int n = spec.sources().size();
     this.contexts = new FetchContext[n];
-    this.results = new ArrayList<>(n);
+    this.delivered = new ArrayList<>(n);
     this.budget = new ByteBudget(maxAggregateBytes);
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     for (int i = 0; i < n; i++) {
@@ -64,12 +69,11 @@ public final class Aggregation {
       endUnfinished(ErrorKind.TIMEOUT, "the aggregation's deadline of " + spec.deadlineMs() + " ms passed");
     });
     List<SourceSpec> sources = spec.sources();
-    List<Future<SourceResult>> futures = new ArrayList<>(sources.size());
+    List<Future<Void>> futures = new ArrayList<>(sources.size());
     for (int i = 0; i < sources.size(); i++) {
-      int index = i;
-      Promise<SourceResult> promise = Promise.promise();
-      results.add(promise);
-      futures.add(promise.future().andThen(ar -> deliver(index, ar.result())));
+      Promise<Void> promise = Promise.promise();
+      delivered.add(promise);
+      futures.add(promise.future());
     }
     Future.join(futures).onComplete(done -> finish());
     for (int i = 0; i < sources.size(); i++) {
@@ -81,7 +85,9 @@ public final class Aggregation {
       } catch (RuntimeException e) {
         fetched = Future.failedFuture(e);
       }
-      fetched.onComplete(ar -> results.get(index).tryComplete(toResult(source, contexts[index], ar)));
+      fetched.onComplete(ar -> toResult(source, contexts[index], ar)
+          .onComplete(r -> complete(index, r.succeeded() ? r.result()
+              : failure(source, contexts[index], r.cause(), 0, null))));
     }
   }
 
@@ -98,12 +104,23 @@ public final class Aggregation {
   private void endUnfinished(ErrorKind kind, String message) {
     FetchException reason = new FetchException(kind, message);
     for (int i = 0; i < contexts.length; i++) {
-      Promise<SourceResult> promise = results.get(i);
-      if (!promise.future().isComplete()) {
-        SourceSpec source = spec.sources().get(i);
-        promise.tryComplete(failure(source, contexts[i], reason, 0, null));
+      if (!delivered.get(i).future().isComplete()) {
+        complete(i, failure(spec.sources().get(i), contexts[i], reason, 0, null));
         contexts[i].cancel(reason);
       }
+    }
+  }
+
+  /** The first outcome of a source wins; it is handed over and not kept (streams stay small). */
+  private void complete(int index, SourceResult result) {
+    Promise<Void> promise = delivered.get(index);
+    if (promise.future().isComplete()) {
+      return;
+    }
+    try {
+      deliver(index, result);
+    } finally {
+      promise.complete();
     }
   }
 
@@ -119,6 +136,9 @@ public final class Aggregation {
       slowestId = result.id();
     }
     metrics.source(result.ok() ? "ok" : result.errorKind().wireName());
+    if (merged != null && !result.items().isEmpty()) {
+      merged[index] = new Timeline.SourceItems(result.id(), result.items());
+    }
     metrics.retries(Math.max(0, result.attempts() - 1));
     if (result.ok()) {
       ok++;
@@ -131,7 +151,8 @@ public final class Aggregation {
     }
     listener.onResult(index, result);
     if (!listener.retainsResults() && result.data() != null) {
-      budget.giveBack(result.data().size());
+      int size = result.data().size();
+      listener.lastWrite().onComplete(written -> budget.giveBack(size));
     }
   }
 
@@ -140,30 +161,37 @@ public final class Aggregation {
       vertx.cancelTimer(deadlineTimer);
     }
     long duration = (System.nanoTime() - startNanos) / 1_000_000;
+    io.vertx.core.json.JsonArray items = null;
+    if (merged != null) {
+      List<Timeline.SourceItems> feeds = new ArrayList<>();
+      for (Timeline.SourceItems s : merged) {
+        if (s != null) {
+          feeds.add(s);
+        }
+      }
+      items = Timeline.merge(feeds, spec.merge().limit());
+    }
     summary.complete(new AggregateSummary(failed == 0, duration, ok, failed, requiredOk,
-        !requiredOk && onlyTimeouts));
+        !requiredOk && onlyTimeouts, items));
   }
 
-  private SourceResult toResult(SourceSpec source, FetchContext context, AsyncResult<FetchResponse> ar) {
+  private Future<SourceResult> toResult(SourceSpec source, FetchContext context,
+      AsyncResult<FetchResponse> ar) {
     if (ar.failed()) {
-      return failure(source, context, ar.cause(), 0, null);
+      return Future.succeededFuture(failure(source, context, ar.cause(), 0, null));
     }
     FetchResponse response = ar.result();
-    String contentType = response.headers().get("Content-Type");
     if (!response.isSuccess()) {
       String message = "upstream answered " + response.status() + " "
           + HttpResponseStatus.valueOf(response.status()).reasonPhrase();
-      return failure(source, context, new FetchException(ErrorKind.HTTP, message), response.status(),
-          BodyDecoder.decodeLeniently(contentType, response.body()));
+      return Future.succeededFuture(failure(source, context, new FetchException(ErrorKind.HTTP, message),
+          response.status(), BodyDecoder.decodeLeniently(response.headers().get("Content-Type"), response.body())));
     }
-    try {
-      SourceData data = source.method() == io.vertx.core.http.HttpMethod.HEAD
-          ? null : BodyDecoder.decode(contentType, response.body());
-      return new SourceResult(source.id(), source.optional(), response.status(), latency(context),
-          startOffset(context), context.attempts(), data, null, null);
-    } catch (FetchException e) {
-      return failure(source, context, e, response.status(), null);
-    }
+    return decoder.decode(source, response, source.url().toString())
+        .map(decoded -> new SourceResult(source.id(), source.optional(), response.status(), latency(context),
+            startOffset(context), context.attempts(), decoded.data(), null, null,
+            System.currentTimeMillis(), decoded.notes(), decoded.items()))
+        .recover(t -> Future.succeededFuture(failure(source, context, t, response.status(), null)));
   }
 
   private SourceResult failure(SourceSpec source, FetchContext context, Throwable cause,
@@ -174,7 +202,8 @@ public final class Aggregation {
       message = message + "; " + context.note();
     }
     return new SourceResult(source.id(), source.optional(), httpStatus, latency(context),
-        startOffset(context), context.attempts(), data, kind, message);
+        startOffset(context), context.attempts(), data, kind, message, System.currentTimeMillis(),
+        List.of(), List.of());
   }
 
   private long latency(FetchContext context) {

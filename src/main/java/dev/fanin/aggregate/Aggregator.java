@@ -16,10 +16,12 @@ public final class Aggregator {
   private final java.util.function.Supplier<FaninConfig> config;
   private final LoadShedder shedder;
   private final FaninMetrics metrics;
+  private final ResultDecoder decoder;
 
   /** Reads its limits from the running configuration at each start. */
   public Aggregator(Vertx vertx, FetchPipeline pipeline, java.util.function.Supplier<FaninConfig> config,
-      LoadShedder shedder, FaninMetrics metrics) {
+      LoadShedder shedder, FaninMetrics metrics, ResultDecoder decoder) {
+    this.decoder = decoder;
     this.vertx = vertx;
     this.pipeline = pipeline;
     this.config = config;
@@ -43,7 +45,7 @@ public final class Aggregator {
       throw new OverloadedException(limits.aggregate().maxInFlight());
     }
     Aggregation aggregation = new Aggregation(vertx, spec, listener,
-        limits.aggregate().maxAggregateBytes(), limits.source().maxBodyBytes(), info, metrics);
+        limits.aggregate().maxAggregateBytes(), limits.source().maxBodyBytes(), info, metrics, decoder);
     aggregation.summary().onComplete(done -> {
       shedder.exit();
       if (done.succeeded()) {

@@ -8,6 +8,8 @@ import dev.fanin.fetch.FetchPipeline;
 import dev.fanin.fetch.HttpFetcher;
 import dev.fanin.policy.UpstreamPolicy;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -19,6 +21,7 @@ import io.vertx.core.http.PoolOptions;
  * is closed with the verticle.
  */
 public final class Aggregators {
+  static final int DECODE_THREADS = 2;
   private Aggregators() {}
 
   public static Aggregator create(Vertx vertx, FaninConfig config, ProcessServices services, int share) {
@@ -37,8 +40,11 @@ public final class Aggregators {
     LiveConfig live = services.live();
     UpstreamPolicy policy = new UpstreamPolicy(() -> live.get().upstream(),
         config.demo().enabled() ? config.http().port() : -1);
+    // one small pool for the process (shared by name): feed parsing and large projections
+    WorkerExecutor workers = vertx.createSharedWorkerExecutor("fanin-decode", DECODE_THREADS, 30, TimeUnit.SECONDS);
+    ResultDecoder decoder = new ResultDecoder(workers, services.feedDecoder());
     return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, services.metrics()), live, services.shedder(),
-        services.metrics());
+        services.metrics(), decoder);
   }
 
   private static int ceilDiv(int a, int b) {

@@ -38,6 +38,12 @@ public final class BodyDecoder {
     return new SourceData.Text(body.toString(type.charsetOr(StandardCharsets.UTF_8)));
   }
 
+  /** The body as text in its declared charset (UTF-8 when none). */
+  public static String text(String contentType, Buffer body) {
+    MediaType type = MediaType.parse(contentType);
+    return body.toString(type == null ? StandardCharsets.UTF_8 : type.charsetOr(StandardCharsets.UTF_8));
+  }
+
   /** Like {@link #decode} but never fails: a broken JSON body becomes text (for error answers). */
   public static SourceData decodeLeniently(String contentType, Buffer body) {
     try {
@@ -74,7 +80,7 @@ public final class BodyDecoder {
 
   /** Checks that the bytes are exactly one well-formed JSON value, forcing every string to decode. */
   private static void validate(Buffer utf8) {
-    try (JsonParser parser = FACTORY.createParser(utf8.getBytes())) {
+    try (JsonParser parser = parser(utf8)) {
       if (parser.nextToken() == null) {
         throw invalid("empty JSON body");
       }
@@ -102,6 +108,15 @@ public final class BodyDecoder {
     } catch (IOException e) {
       throw invalid("malformed JSON body: " + firstLine(e.getMessage()));
     }
+  }
+
+  /** A parser over the buffer's own bytes when it has an accessible array: no copy of the body. */
+  private static JsonParser parser(Buffer utf8) throws IOException {
+    io.netty.buffer.ByteBuf buf = ((io.vertx.core.internal.buffer.BufferInternal) utf8).getByteBuf();
+    if (buf.hasArray()) {
+      return FACTORY.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+    }
+    return FACTORY.createParser(utf8.getBytes());
   }
 
   private static SourceData reencode(Object text) {

@@ -14,4 +14,12 @@ public interface ResultListener {
   default boolean retainsResults() {
     return true;
   }
+
+  /**
+   * Completes when the last result handed over has left the process (written to the socket), so
+   * its bytes can be counted free only then: a slow reader holds back the aggregation's budget.
+   */
+  default io.vertx.core.Future<?> lastWrite() {
+    return io.vertx.core.Future.succeededFuture();
+  }
 }

@@ -10,6 +10,9 @@ import dev.fanin.fetch.ErrorKind;
  * @param startMs when the first attempt started, from the aggregation's start
  * @param data the upstream body, or null
  * @param errorKind null when ok
+ * @param fetchedAt when the outcome was known (epoch ms)
+ * @param notes remarks that are not errors (e.g. a field pointer that matched nothing)
+ * @param items a feed's items, for the merged timeline (not written out by themselves)
  */
 public record SourceResult(
     String id,
@@ -20,7 +23,10 @@ public record SourceResult(
     int attempts,
     SourceData data,
     ErrorKind errorKind,
-    String errorMessage) {
+    String errorMessage,
+    long fetchedAt,
+    java.util.List<String> notes,
+    java.util.List<FeedItemRef> items) {
 
   public boolean ok() {
     return errorKind == null;

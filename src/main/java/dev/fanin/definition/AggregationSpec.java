@@ -8,13 +8,14 @@ import java.util.List;
  * @param trusted comes from operator configuration (a read-only feed), which the upstream policy
  *     lets reach private networks
  */
-public record AggregationSpec(List<SourceSpec> sources, int deadlineMs, int concurrency, boolean trusted) {
+public record AggregationSpec(List<SourceSpec> sources, int deadlineMs, int concurrency, MergeSpec merge,
+    boolean trusted) {
 
   public AggregationSpec(List<SourceSpec> sources, int deadlineMs, int concurrency) {
-    this(sources, deadlineMs, concurrency, false);
+    this(sources, deadlineMs, concurrency, MergeSpec.NONE, false);
   }
 
   public AggregationSpec withTrusted(boolean trusted) {
-    return new AggregationSpec(sources, deadlineMs, concurrency, trusted);
+    return new AggregationSpec(sources, deadlineMs, concurrency, merge, trusted);
   }
 }

@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
 public final class DefinitionParser {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-  private static final Set<String> DEFINITION_FIELDS = Set.of("sources", "deadlineMs", "concurrency");
-  private static final Set<String> SOURCE_FIELDS =
-      Set.of("id", "url", "method", "headers", "body", "timeoutMs", "retries", "optional");
+  private static final Set<String> DEFINITION_FIELDS =
+      Set.of("sources", "deadlineMs", "concurrency", "merge");
+  private static final Set<String> SOURCE_FIELDS = Set.of("id", "url", "method", "headers", "body",
+      "timeoutMs", "retries", "optional", "format", "select", "fields");
+  static final int MAX_FIELDS = 64;
+  static final int MAX_MERGE_LIMIT = 10_000;
   private static final Set<HttpMethod> METHODS =
       Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
           HttpMethod.DELETE, HttpMethod.OPTIONS);
@@ -64,11 +67,12 @@ public final class DefinitionParser {
         aggregateLimits.maxDeadlineMs(), errors);
     int concurrency = integer(json, "concurrency", "", aggregateLimits.defaultConcurrency(), 1,
         aggregateLimits.maxConcurrency(), errors);
+    MergeSpec merge = merge(json.getValue("merge"), errors);
     List<SourceSpec> sources = sources(json.getValue("sources"), aggregateLimits, errors);
     if (!errors.isEmpty()) {
       throw new InvalidDefinitionException(errors);
     }
-    return new AggregationSpec(List.copyOf(sources), deadline, concurrency);
+    return new AggregationSpec(List.copyOf(sources), deadline, concurrency, merge, false);
   }
 
   private List<SourceSpec> sources(Object value, FaninConfig.Aggregate aggregateLimits,
@@ -124,6 +128,8 @@ public final class DefinitionParser {
     int retries = integer(json, "retries", at, sourceLimits.defaultRetries(), 0,
         sourceLimits.maxRetries(), errors);
     boolean optional = bool(json, "optional", at, errors);
+    SourceFormat format = format(json.getValue("format"), at + "/format", errors);
+    Projection projection = projection(json, at, format, errors);
     Buffer body = null;
     String contentType = null;
     if (json.containsKey("body")) {
@@ -141,7 +147,90 @@ public final class DefinitionParser {
     if (errors.size() > before) {
       return null;
     }
-    return new SourceSpec(id, url, method, headers, body, contentType, timeout, retries, optional);
+    return new SourceSpec(id, url, method, headers, body, contentType, timeout, retries, optional,
+        format, projection);
+  }
+
+  private static SourceFormat format(Object value, String at, List<FieldError> errors) {
+    if (value == null) {
+      return SourceFormat.AUTO;
+    }
+    if (value instanceof String s) {
+      for (SourceFormat f : SourceFormat.values()) {
+        if (f.name().equalsIgnoreCase(s)) {
+          return f;
+        }
+      }
+    }
+    errors.add(new FieldError(at, "must be one of auto, json, text, feed"));
+    return SourceFormat.AUTO;
+  }
+
+  private static Projection projection(JsonObject json, String at, SourceFormat format,
+      List<FieldError> errors) {
+    Object select = json.getValue("select");
+    Object fields = json.getValue("fields");
+    if (select == null && fields == null) {
+      return Projection.NONE;
+    }
+    if (format == SourceFormat.TEXT || format == SourceFormat.FEED) {
+      errors.add(new FieldError(at + (select != null ? "/select" : "/fields"),
+          "applies to JSON answers only, not with format " + format.name().toLowerCase(Locale.ROOT)));
+      return Projection.NONE;
+    }
+    io.vertx.core.json.pointer.JsonPointer selectPointer = null;
+    if (select != null) {
+      selectPointer = pointer(select, at + "/select", errors);
+    }
+    Map<String, String> fieldMap = null;
+    Map<String, io.vertx.core.json.pointer.JsonPointer> fieldPointers = null;
+    if (fields != null) {
+      if (!(fields instanceof JsonObject obj) || obj.isEmpty() || obj.size() > MAX_FIELDS) {
+        errors.add(new FieldError(at + "/fields",
+            "must be an object of 1 to " + MAX_FIELDS + " names to JSON Pointers"));
+      } else {
+        fieldMap = new java.util.LinkedHashMap<>();
+        fieldPointers = new java.util.LinkedHashMap<>();
+        for (String name : obj.fieldNames()) {
+          io.vertx.core.json.pointer.JsonPointer p =
+              pointer(obj.getValue(name), at + "/fields/" + pointerEscape(name), errors);
+          if (p != null) {
+            fieldMap.put(name, (String) obj.getValue(name));
+            fieldPointers.put(name, p);
+          }
+        }
+      }
+    }
+    return new Projection(select instanceof String s ? s : null, selectPointer,
+        fieldMap == null ? null : java.util.Collections.unmodifiableMap(fieldMap),
+        fieldPointers == null ? null : java.util.Collections.unmodifiableMap(fieldPointers));
+  }
+
+  private static io.vertx.core.json.pointer.JsonPointer pointer(Object value, String at,
+      List<FieldError> errors) {
+    if (value instanceof String s && s.length() <= 1024 && (s.isEmpty() || s.startsWith("/"))) {
+      try {
+        return io.vertx.core.json.pointer.JsonPointer.from(s);
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
+    }
+    errors.add(new FieldError(at, "must be a JSON Pointer (RFC 6901) such as \"/data/amount\""));
+    return null;
+  }
+
+  private static MergeSpec merge(Object value, List<FieldError> errors) {
+    if (value == null) {
+      return MergeSpec.NONE;
+    }
+    if (!(value instanceof JsonObject json)) {
+      errors.add(new FieldError("/merge", "must be an object such as {\"items\": true, \"limit\": 50}"));
+      return MergeSpec.NONE;
+    }
+    unknownFields(json, Set.of("items", "limit"), "/merge", errors);
+    boolean items = bool(json, "items", "/merge", errors);
+    int limit = integer(json, "limit", "/merge", 50, 1, MAX_MERGE_LIMIT, errors);
+    return new MergeSpec(items, limit);
   }
 
   private static String id(Object value, String at, List<FieldError> errors) {

@@ -10,6 +10,7 @@ import java.net.URI;
  *
  * @param body the request body to send, already encoded; null when there is none
  * @param contentType the body's media type; null when there is no body
+ * @param projection select/fields applied to a JSON answer
  */
 public record SourceSpec(
     String id,
@@ -20,4 +21,6 @@ public record SourceSpec(
     String contentType,
     int timeoutMs,
     int retries,
-    boolean optional) {}
+    boolean optional,
+    SourceFormat format,
+    Projection projection) {}

@@ -34,6 +34,7 @@ public final class DemoUpstream {
     Router router = Router.router(vertx);
     router.get("/quotes/:symbol").handler(ctx -> quote(vertx, ctx));
     router.get("/news/:topic").handler(ctx -> news(vertx, ctx));
+    router.get("/rss/:topic").handler(ctx -> rss(vertx, ctx));
     router.get("/slow").handler(ctx -> slow(vertx, ctx));
     router.get("/flaky").handler(DemoUpstream::flaky);
     return router;
@@ -78,6 +79,34 @@ public final class DemoUpstream {
     }
     JsonObject body = new JsonObject().put("topic", topic).put("items", items);
     later(vertx, 120 + random.nextInt(280), () -> ctx.json(body));
+  }
+
+  /** The same headlines as an RSS 2.0 feed; the newest item changes every minute. */
+  private static void rss(Vertx vertx, RoutingContext ctx) {
+    String topic = ctx.pathParam("topic");
+    if (!TOPIC.matcher(topic).matches()) {
+      ctx.response().setStatusCode(404).end();
+      return;
+    }
+    long minute = Instant.now().getEpochSecond() / 60;
+    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>")
+        .append("<title>Demo ").append(topic).append(" news</title><link>https://news.example/")
+        .append(topic).append("</link>");
+    for (int i = 0; i < 5; i++) {
+      long m = minute - i * 7L;
+      int h = (int) ((m * 31 + topic.hashCode()) & 0x7fffffff);
+      String title = HEADLINE_STARTS.get(h % HEADLINE_STARTS.size()) + " "
+          + HEADLINE_ENDS.get((h / 8) % HEADLINE_ENDS.size());
+      xml.append("<item><title>").append(title).append("</title><link>https://news.example/")
+          .append(topic).append('/').append(m).append("?utm_source=demo</link><guid>").append(topic).append('-').append(m)
+          .append("</guid><pubDate>")
+          .append(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              java.time.ZonedDateTime.ofInstant(Instant.ofEpochSecond(m * 60), java.time.ZoneOffset.UTC)))
+          .append("</pubDate><category>").append(topic).append("</category></item>");
+    }
+    xml.append("</channel></rss>");
+    later(vertx, 120 + ThreadLocalRandom.current().nextInt(280), () ->
+        ctx.response().putHeader("Content-Type", "application/rss+xml; charset=utf-8").end(xml.toString()));
   }
 
   private static void slow(Vertx vertx, RoutingContext ctx) {

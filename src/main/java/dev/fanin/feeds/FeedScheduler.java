@@ -92,6 +92,7 @@ final class FeedScheduler {
         if (ar.succeeded() && !cancelled) {
           JsonObject run = new JsonObject(document.encode(ar.result()))
               .put("feed", feed.name()).put("runAt", runAt);
+          onlyNewItems(feed.name(), run);
           latest.put(feed.name(), run);
           vertx.eventBus().publish(FeedAddresses.runs(feed.name()), run);
         }
@@ -127,7 +128,45 @@ final class FeedScheduler {
     previous.onComplete(v -> slot.runAfter(1));
   }
 
+  /** Items a feed already published; bounded per feed, the oldest forgotten first. */
+  private final Map<String, java.util.LinkedHashSet<String>> seen = new HashMap<>();
+  static final int MAX_SEEN_PER_FEED = 10_000;
+
+  /**
+   * Keeps in a run's merged items only those not published by earlier runs of the feed (by id and
+   * canonical link), so subscribers receive a stream of new items, not the same page again.
+   */
+  private void onlyNewItems(String name, JsonObject run) {
+    io.vertx.core.json.JsonArray items = run.getJsonArray("items");
+    if (items == null) {
+      return;
+    }
+    java.util.LinkedHashSet<String> known = seen.computeIfAbsent(name, n -> new java.util.LinkedHashSet<>());
+    io.vertx.core.json.JsonArray fresh = new io.vertx.core.json.JsonArray();
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject item = items.getJsonObject(i);
+      String id = item.getString("id") == null ? null : "id:" + item.getString("id");
+      String canonical = dev.fanin.aggregate.Timeline.canonicalLink(item.getString("link"));
+      String link = canonical == null ? null : "link:" + canonical;
+      if ((id != null && known.contains(id)) || (link != null && known.contains(link))) {
+        continue;
+      }
+      fresh.add(item);
+      if (id != null) {
+        known.add(id);
+      }
+      if (link != null) {
+        known.add(link);
+      }
+    }
+    while (known.size() > MAX_SEEN_PER_FEED) {
+      known.remove(known.iterator().next());
+    }
+    run.put("items", fresh);
+  }
+
   void remove(String name) {
+    seen.remove(name);
     Slot old = slots.remove(name);
     if (old != null) {
       old.cancel();

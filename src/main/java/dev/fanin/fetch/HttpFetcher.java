@@ -126,7 +126,8 @@ public final class HttpFetcher implements Fetcher {
         fail(tooLarge());
         return;
       }
-      body = Buffer.buffer();
+      // sized from Content-Length when known, so a large body is not copied while the buffer grows
+      body = Buffer.buffer(initialCapacity(length));
       response.handler(chunk -> {
         if (done) {
           return;
@@ -140,6 +141,17 @@ public final class HttpFetcher implements Fetcher {
         body.appendBuffer(chunk);
       });
       response.endHandler(v -> succeed(new FetchResponse(response.statusCode(), response.headers(), body)));
+    }
+
+    private int initialCapacity(String length) {
+      if (length != null) {
+        try {
+          return (int) Math.min(Long.parseLong(length.trim()), context.maxBodyBytes()) ;
+        } catch (NumberFormatException e) {
+          // fall through
+        }
+      }
+      return 1024;
     }
 
     private boolean declaredTooLarge(String length) {

@@ -21,7 +21,7 @@ public final class AggregateDocument implements ResultListener {
 
   @Override
   public void onResult(int index, SourceResult result) {
-    Buffer b = ResultJson.append(Buffer.buffer(), result, null);
+    Buffer b = ResultJson.append(ResultJson.sized(result), result, null);
     encoded[index] = b;
     ids[index] = result.id();
     bytes += b.length();
@@ -41,6 +41,6 @@ public final class AggregateDocument implements ResultListener {
       out.appendByte((byte) '"').appendString(ids[i]).appendString("\":").appendBuffer(encoded[i]);
       encoded[i] = null;
     }
-    return out.appendString("}}");
+    return out.appendByte((byte) '}').appendBuffer(ResultJson.items(summary)).appendByte((byte) '}');
   }
 }

@@ -15,6 +15,11 @@ public final class ResultJson {
 
   private ResultJson() {}
 
+  /** A buffer sized for the result, so that splicing a large body does not regrow it. */
+  public static Buffer sized(SourceResult r) {
+    return Buffer.buffer((r.data() == null ? 0 : r.data().size()) + 256);
+  }
+
   /** Appends one result object; {@code type} (e.g. "result") is written first when not null. */
   public static Buffer append(Buffer out, SourceResult r, String type) {
     out.appendByte((byte) '{');
@@ -30,6 +35,18 @@ public final class ResultJson {
         .appendString(",\"attempts\":").appendString(Integer.toString(r.attempts()))
         .appendString(",\"data\":");
     appendData(out, r.data());
+    out.appendString(",\"fetchedAt\":\"").appendString(java.time.Instant.ofEpochMilli(r.fetchedAt()).toString())
+        .appendByte((byte) '"');
+    if (!r.notes().isEmpty()) {
+      out.appendString(",\"notes\":[");
+      for (int i = 0; i < r.notes().size(); i++) {
+        if (i > 0) {
+          out.appendByte((byte) ',');
+        }
+        appendString(out, r.notes().get(i));
+      }
+      out.appendByte((byte) ']');
+    }
     if (!r.ok()) {
       out.appendString(",\"error\":{\"kind\":\"").appendString(r.errorKind().wireName())
           .appendString("\",\"message\":");
@@ -46,7 +63,16 @@ public final class ResultJson {
         .appendString(",\"durationMs\":").appendString(Long.toString(s.durationMs()))
         .appendString(",\"ok\":").appendString(Integer.toString(s.ok()))
         .appendString(",\"failed\":").appendString(Integer.toString(s.failed()))
+        .appendBuffer(items(s))
         .appendByte((byte) '}');
+  }
+
+  /** ,"items":[...] when the aggregation merged a timeline, else nothing. */
+  public static Buffer items(AggregateSummary s) {
+    if (s.items() == null) {
+      return Buffer.buffer();
+    }
+    return Buffer.buffer(",\"items\":").appendBuffer(s.items().toBuffer());
   }
 
   private static void appendData(Buffer out, SourceData data) {

@@ -15,6 +15,7 @@ public final class StreamWriter implements ResultListener {
   private static final Buffer NEWLINE = Buffer.buffer("\n");
   private final HttpServerResponse response;
   private final StreamFormat format;
+  private Future<Void> lastWrite = Future.succeededFuture();
 
   public StreamWriter(HttpServerResponse response, StreamFormat format) {
     this.response = response;
@@ -43,12 +44,17 @@ public final class StreamWriter implements ResultListener {
     if (response.closed()) {
       return;
     }
-    response.write(frame("result", ResultJson.append(Buffer.buffer(), result, "result")));
+    lastWrite = response.write(frame("result", ResultJson.append(ResultJson.sized(result), result, "result")));
   }
 
   @Override
   public boolean retainsResults() {
     return false;
+  }
+
+  @Override
+  public Future<?> lastWrite() {
+    return lastWrite;
   }
 
   public Future<Void> finish(AggregateSummary summary) {
