@@ -17,7 +17,7 @@ import io.vertx.core.Vertx;
  */
 public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, ApiKeys keys, RateLimiter rates,
     FaninMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready, LiveConfig live,
-    FeedDecoder feedDecoder) {
+    FeedDecoder feedDecoder, LoadShedder upstreamSlots) {
 
   public static ProcessServices create(Vertx vertx, LiveConfig live, FaninMetrics metrics) {
     FaninConfig config = live.get();
@@ -31,7 +31,8 @@ public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, Api
         metrics,
         new java.util.concurrent.atomic.AtomicBoolean(),
         live,
-        new FeedParserDecoder((int) Math.min(Integer.MAX_VALUE, config.source().maxBodyBytes())));
+        new FeedParserDecoder((int) Math.min(Integer.MAX_VALUE, config.source().maxBodyBytes())),
+        new LoadShedder());
     java.util.concurrent.atomic.AtomicReference<FaninConfig.Breaker> breakerConfig =
         new java.util.concurrent.atomic.AtomicReference<>(config.breaker());
     live.onChange(next -> {

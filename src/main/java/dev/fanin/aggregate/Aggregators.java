@@ -36,7 +36,8 @@ public final class Aggregators {
         new PoolOptions()
             .setHttp1MaxSize(ceilDiv(c.maxConnectionsPerOrigin(), share))
             .setMaxWaitQueueSize(ceilDiv(c.maxWaitQueue(), share)));
-    HttpFetcher http = new HttpFetcher(vertx, client, c.connectTimeoutMs());
+    HttpFetcher http = new HttpFetcher(vertx, client, c.connectTimeoutMs(), services.upstreamSlots(),
+        () -> config.client().maxConnections());
     LiveConfig live = services.live();
     UpstreamPolicy policy = new UpstreamPolicy(() -> live.get().upstream(),
         config.demo().enabled() ? config.http().port() : -1);

@@ -51,7 +51,8 @@ final class ConfigReader {
             r.integer("http.maxHeaderBytes", 1024, 1_048_576),
             r.integer("http.shutdownGraceMs", 0, 600_000),
             r.integer("http.idleTimeoutSeconds", 1, 86_400),
-            r.integer("http.requestHeadTimeoutMs", 100, 600_000)),
+            r.integer("http.requestHeadTimeoutMs", 100, 600_000),
+            r.integer("http.maxHeaders", 1, 10_000)),
         aggregate,
         source,
         retry,
@@ -62,6 +63,7 @@ final class ConfigReader {
             r.integer("breaker.maxOrigins", 1, 10_000_000)),
         new FaninConfig.Client(
             r.integer("client.connectTimeoutMs", 1, 600_000),
+            r.integer("client.maxConnections", 1, 1_000_000),
             r.integer("client.maxConnectionsPerOrigin", 1, 100_000),
             r.integer("client.maxWaitQueue", 1, 10_000_000),
             r.integer("client.keepAliveSeconds", 1, 86_400)),

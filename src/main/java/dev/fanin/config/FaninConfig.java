@@ -17,7 +17,7 @@ public record FaninConfig(
 
   /** The HTTP intake: where to listen and how much a request body may weigh. */
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
-      int shutdownGraceMs, int idleTimeoutSeconds, int requestHeadTimeoutMs) {}
+      int shutdownGraceMs, int idleTimeoutSeconds, int requestHeadTimeoutMs, int maxHeaders) {}
 
   /** Limits and defaults of one aggregation. */
   public record Aggregate(
@@ -41,7 +41,8 @@ public record FaninConfig(
 
   /** The upstream HTTP client: connect timeout and per-origin connection pool. */
   public record Client(
-      int connectTimeoutMs, int maxConnectionsPerOrigin, int maxWaitQueue, int keepAliveSeconds) {}
+      int connectTimeoutMs, int maxConnections, int maxConnectionsPerOrigin, int maxWaitQueue,
+      int keepAliveSeconds) {}
 
   /**
    * Named feeds: where API-created feeds persist (dataDir), where read-only operator feeds are

@@ -23,11 +23,20 @@ public final class HttpFetcher implements Fetcher {
   private final Vertx vertx;
   private final HttpClient client;
   private final int connectTimeoutMs;
+  private final dev.fanin.aggregate.LoadShedder upstreamSlots;
+  private final java.util.function.IntSupplier maxUpstream;
 
-  public HttpFetcher(Vertx vertx, HttpClient client, int connectTimeoutMs) {
+  /**
+   * @param upstreamSlots requests in flight to all upstreams of the process (the bulkhead)
+   * @param maxUpstream its bound, client.maxConnections
+   */
+  public HttpFetcher(Vertx vertx, HttpClient client, int connectTimeoutMs,
+      dev.fanin.aggregate.LoadShedder upstreamSlots, java.util.function.IntSupplier maxUpstream) {
     this.vertx = vertx;
     this.client = client;
     this.connectTimeoutMs = connectTimeoutMs;
+    this.upstreamSlots = upstreamSlots;
+    this.maxUpstream = maxUpstream;
   }
 
   @Override
@@ -36,8 +45,12 @@ public final class HttpFetcher implements Fetcher {
     if (context.isCancelled()) {
       return Future.failedFuture(context.cancellation());
     }
+    if (!upstreamSlots.tryEnter(maxUpstream.getAsInt())) {
+      return Future.failedFuture(new FetchException(ErrorKind.REJECTED, "fanin already has "
+          + maxUpstream.getAsInt() + " upstream requests in flight (client.maxConnections)"));
+    }
     context.attemptStarted();
-    return new Attempt(request).start();
+    return new Attempt(request).start().andThen(ar -> upstreamSlots.exit());
   }
 
   /** One attempt: completes exactly once, through {@link #succeed} or {@link #fail}. */

@@ -64,7 +64,7 @@ public final class HttpVerticle extends VerticleBase {
       FeedRuns feedRuns) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
-    router.route().handler(RequestIds::assign);
+    router.route().handler(RequestIds.handler(config.http().maxHeaders()));
     router.route("/v1/*").handler(new AccessControl(services.keys(), services.rates()));
     new OperationsRoutes(vertx, services, config).mount(router);
     AggregateRoute aggregate = new AggregateRoute(aggregator, definitions);
@@ -74,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
       router.route("/demo/*").subRouter(DemoUpstream.router(vertx));
     }
     router.route().failureHandler(Problems.failureHandler());
-    for (int status : new int[] {400, 404, 405, 406, 409, 412, 413, 415, 500}) {
+    for (int status : new int[] {400, 404, 405, 406, 409, 412, 413, 415, 431, 500}) {
       router.errorHandler(status, ctx -> Problems.send(ctx,
           Problems.toProblem(ctx.failure(), status)));
     }

@@ -41,6 +41,8 @@ public final class Problems {
           "This path does not accept that method.");
       case 413 -> Problem.of(413, "body-too-large", "Request body too large",
           "The request body exceeds the configured limit (http.maxBodyBytes).");
+      case 431 -> Problem.of(431, "headers-too-large", "Request header fields too large",
+          "The request's headers exceed the configured limits (http.maxHeaderBytes, http.maxHeaders).");
       case 415 -> Problem.of(415, "unsupported-media-type", "Unsupported media type",
           "The request body must be application/json.");
       default -> {

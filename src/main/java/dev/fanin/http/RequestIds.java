@@ -10,8 +10,18 @@ final class RequestIds {
 
   private RequestIds() {}
 
-  /** The first handler of every route. */
-  static void assign(RoutingContext ctx) {
+  /** The first handler of every route; also refuses requests with more than maxHeaders headers. */
+  static io.vertx.core.Handler<RoutingContext> handler(int maxHeaders) {
+    return ctx -> assign(ctx, maxHeaders);
+  }
+
+  private static void assign(RoutingContext ctx, int maxHeaders) {
+    if (ctx.request().headers().size() > maxHeaders) {
+      ctx.response().putHeader(HEADER, RunInfo.requestId(null));
+      throw new ProblemException(Problem.of(431, "headers-too-large", "Request header fields too large",
+          "the request has " + ctx.request().headers().size() + " headers; at most " + maxHeaders
+              + " are allowed (http.maxHeaders)"));
+    }
     String id = RunInfo.requestId(ctx.request().getHeader(HEADER));
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
