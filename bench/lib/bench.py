@@ -38,6 +38,7 @@ FULL = {
     "stream": {"n_fast": 1, "n_slow": 9, "fast": 50, "slow": 2000, "reps": 5},
     "wrk": {"threads": 2, "connections": 64, "duration": 15, "warmup": 5},
     "big": {"n": 1000, "size": 102400, "concurrency": 100, "reps": 2},
+    "feeds": {"items_1mb": 1900, "merge_sources": 200, "merge_items": 20, "reps": 5, "warm": 20},
     "warmup": {"aggregations": 400, "n": 50, "big": 20, "streams": 50, "clients": 4},
     "idle_connections": 10000,
 }
@@ -51,6 +52,7 @@ QUICK = {
     "stream": {"n_fast": 1, "n_slow": 3, "fast": 50, "slow": 300, "reps": 2},
     "wrk": {"threads": 2, "connections": 16, "duration": 2, "warmup": 1},
     "big": {"n": 50, "size": 102400, "concurrency": 50, "reps": 1},
+    "feeds": {"items_1mb": 200, "merge_sources": 20, "merge_items": 5, "reps": 2, "warm": 2},
     "warmup": {"aggregations": 30, "n": 20, "big": 2, "streams": 3, "clients": 2},
     "idle_connections": 500,
 }
@@ -339,6 +341,55 @@ def run_wrk(url, w, duration, lua=None, tmpdir=None):
     return parse_wrk(p.stdout.decode(errors="replace"))
 
 
+def fetch_len(port, path):
+    import urllib.request
+    with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=30) as r:
+        return len(r.read())
+
+
+def scenario_feeds(cfg, ports, out):
+    """7: feed parsing measured through the service (format feed minus format text on the same bytes), and
+    the latency that feeds + merging add to a 200-source aggregation over JSON of the same size."""
+    f = cfg["feeds"]
+    up = ports["upstream"]
+    res = {}
+
+    def one(url, fmt, merge=False, n=1):
+        srcs = [{"id": "f%d" % i, "url": url.replace("{i}", str(i)), "format": fmt} for i in range(n)]
+        body = {"sources": srcs, "deadlineMs": 60000, "concurrency": n}
+        if merge:
+            body["merge"] = {"items": True, "limit": 50}
+        return json.dumps(body).encode()
+
+    for kind in ("rss", "atom"):
+        url = "http://127.0.0.1:%d/%s?kind=%s&items=%d" % (up, kind, kind, f["items_1mb"])
+        size = fetch_len(up, "/%s?kind=%s&items=%d" % (kind, kind, f["items_1mb"]))
+        as_feed = timed_aggregations(ports["fanin"], one(url, "feed"), 1, f["reps"], warm=f["warm"])
+        as_text = timed_aggregations(ports["fanin"], one(url, "text"), 1, f["reps"], warm=f["warm"])
+        parse_ms = max(0.001, as_feed["median_ms"] - as_text["median_ms"])
+        res[kind] = {"bytes": size, "items": f["items_1mb"], "feed_ms": as_feed["median_ms"],
+                     "text_ms": as_text["median_ms"], "parse_ms": round(parse_ms, 2),
+                     "items_per_s": round(f["items_1mb"] / parse_ms * 1000),
+                     "mb_per_s": round(size / 1e6 / parse_ms * 1000, 1),
+                     "errors": as_feed["errors"][:2] + as_text["errors"][:2]}
+        log("feed parse %s: %.1f MB, %d items: %.1f ms (feed %.1f - text %.1f) -> %d items/s, %.1f MB/s" % (
+            kind, size / 1e6, f["items_1mb"], parse_ms, as_feed["median_ms"], as_text["median_ms"],
+            res[kind]["items_per_s"], res[kind]["mb_per_s"]))
+    n = f["merge_sources"]
+    feed_size = fetch_len(up, "/x?kind=rss&items=%d" % f["merge_items"])
+    merged = timed_aggregations(ports["fanin"], one("http://127.0.0.1:%d/m{i}?kind=rss&items=%d" % (up, f["merge_items"]),
+                                                    "auto", True, n), n, f["reps"], warm=f["warm"])
+    raw = timed_aggregations(ports["fanin"], one("http://127.0.0.1:%d/j{i}?size=%d" % (up, feed_size), "auto", False, n),
+                             n, f["reps"], warm=f["warm"])
+    res["merge"] = {"sources": n, "items_per_source": f["merge_items"], "bytes_per_source": feed_size,
+                    "merged_ms": merged["median_ms"], "json_ms": raw["median_ms"],
+                    "added_ms": round(merged["median_ms"] - raw["median_ms"], 1),
+                    "errors": merged["errors"][:2] + raw["errors"][:2]}
+    log("merge: %d feeds of %d items: %.1f ms against %.1f ms as JSON of the same size (+%.1f ms)" % (
+        n, f["merge_items"], merged["median_ms"], raw["median_ms"], res["merge"]["added_ms"]))
+    out["feeds"] = res
+
+
 def scenario_throughput(cfg, ports, out, tmpdir):
     w = cfg["wrk"]
     body = spec_body(ports["upstream"], 4, 0, 4, deadline_ms=10000, prefix="t")
@@ -554,6 +605,22 @@ def build_rows(cfg, out, quick):
         for r in rows:
             if r["met"] is not None:
                 r["target"] += " (quick)"
+    fd = out.get("feeds")
+    if fd:
+        for kind in ("rss", "atom"):
+            r = fd.get(kind)
+            if r:
+                add(key="feed_parse_" + kind, scenario="7 parse %.1f MB %s, %d items (ms)%s" % (
+                    r["bytes"] / 1e6, kind.upper() if kind == "rss" else "Atom", r["items"],
+                    " !errors" if r["errors"] else ""),
+                    fanin=fmt(r["parse_ms"], 1), ratio="%s it/s" % fmt(r["items_per_s"]),
+                    delta="%s MB/s" % fmt(r["mb_per_s"], 1), value=r["parse_ms"])
+        r = fd.get("merge")
+        if r:
+            add(key="feed_merge", scenario="7 %d feeds x %d items merged vs same bytes as JSON (ms)%s" % (
+                r["sources"], r["items_per_source"], " !errors" if r["errors"] else ""),
+                ideal=fmt(r["json_ms"], 1), fanin=fmt(r["merged_ms"], 1), delta=fmt(r["added_ms"], 1, True),
+                value=r["merged_ms"])
     return rows
 
 
@@ -624,7 +691,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="bench/run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny N, few reps, short wrk: a smoke run (< 1 min)")
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6",
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7",
                     help="comma list of 1..6 (default all; 6 = sequential/aiohttp comparison columns)")
     ap.add_argument("--reps", type=int, help="measured reps per point (default 5; quick 2)")
     ap.add_argument("--wrk-duration", type=int, help="seconds per wrk run (default 15; quick 2)")
@@ -797,6 +864,8 @@ def main(argv=None):
         hwm = procs.read_status_kb(fanin.pid, "VmHWM")
         if 6 in scen and "fanout" in out:
             run("6-sequential", scenario_sequential)
+        if 7 in scen:
+            run("7-feeds", scenario_feeds)
         mem = {"vmhwm_1_4_kb": hwm, "peak_1_4_mb": round(hwm / 1024.0, 1) if hwm else None}
         out["memory"] = mem
         if 5 in scen:

@@ -8,6 +8,7 @@
 // Any path answers. Query parameters:
 //   delay=ms    wait this long before answering (a Vert.x timer: no thread is held while waiting)
 //   size=bytes  the body is a JSON object of exactly this many bytes (min 12; default 16); bodies are cached
+//   kind=rss|atom&items=N  instead, an RSS 2.0 or Atom 1.0 feed of N items (about 520 bytes each), cached
 //   status=n    HTTP status (default 200)
 // GET /__stats answers {"requests":n} (requests served since start), used by the bench to check traffic.
 //
@@ -44,6 +45,40 @@ public class FakeUpstream {
             for (int i = 0; i < k - 10; i++) sb.append('x');
             sb.append("\"}");
             return Buffer.buffer(sb.toString().getBytes(StandardCharsets.US_ASCII));
+        });
+    }
+
+    static final ConcurrentHashMap<String, Buffer> FEEDS = new ConcurrentHashMap<>();
+
+    /** A realistic feed of n items: titles, links with tracking parameters, dates, summaries. */
+    static Buffer feed(String kind, int n) {
+        return FEEDS.computeIfAbsent(kind + n, k -> {
+            boolean atom = kind.equals("atom");
+            StringBuilder sb = new StringBuilder(n * 560 + 200);
+            sb.append(atom
+                ? "<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Bench feed</title><link href=\"https://bench.example/\"/><updated>2026-01-01T00:00:00Z</updated>\n"
+                : "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Bench feed</title><link>https://bench.example/</link>\n");
+            for (int i = 0; i < n; i++) {
+                int minute = i % 60;
+                int hour = (i / 60) % 24;
+                if (atom) {
+                    sb.append("<entry><title>Markets edge higher as quarterly earnings beat estimates, story ").append(i)
+                      .append("</title><link href=\"https://bench.example/story/").append(i).append("?utm_source=feed&amp;utm_medium=rss\"/>")
+                      .append("<id>urn:bench:").append(i).append("</id><updated>2026-01-01T")
+                      .append(String.format("%02d:%02d", hour, minute)).append(":00Z</updated><author><name>Desk</name></author>")
+                      .append("<summary>Investors weighed fresh data on chip supply and energy prices as analysts split over the outlook for rate cuts &amp; bond yields.</summary>")
+                      .append("<category term=\"markets\"/></entry>\n");
+                } else {
+                    sb.append("<item><title>Markets edge higher as quarterly earnings beat estimates, story ").append(i)
+                      .append("</title><link>https://bench.example/story/").append(i).append("?utm_source=feed&amp;utm_medium=rss</link>")
+                      .append("<guid>urn:bench:").append(i).append("</guid><pubDate>Thu, 01 Jan 2026 ")
+                      .append(String.format("%02d:%02d", hour, minute)).append(":00 GMT</pubDate><author>desk@bench.example</author>")
+                      .append("<description>Investors weighed fresh data on chip supply and energy prices as analysts split over the outlook for rate cuts &amp; bond yields.</description>")
+                      .append("<category>markets</category></item>\n");
+                }
+            }
+            sb.append(atom ? "</feed>" : "</channel></rss>");
+            return Buffer.buffer(sb.toString().getBytes(StandardCharsets.UTF_8));
         });
     }
 
@@ -88,6 +123,13 @@ public class FakeUpstream {
             int delay = intParam(params, "delay", 0);
             int size = intParam(params, "size", 16);
             int status = intParam(params, "status", 200);
+            String kind = params.get("kind");
+            if (kind != null) {
+                Buffer f = feed(kind, intParam(params, "items", 20));
+                String type = kind.equals("atom") ? "application/atom+xml" : "application/rss+xml";
+                vertx.setTimer(Math.max(1, delay), id -> req.response().putHeader(HttpHeaders.CONTENT_TYPE, type).end(f));
+                return;
+            }
             if (delay <= 0) {
                 respond(req, status, size);
             } else {
