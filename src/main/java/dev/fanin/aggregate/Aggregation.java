@@ -59,7 +59,7 @@ public final class Aggregation {
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     for (int i = 0; i < n; i++) {
       contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted())
-          .requestId(info.requestId());
+          .requestId(info.requestId()).cacheSpec(spec.sources().get(i).cache());
     }
   }
 
@@ -136,6 +136,7 @@ public final class Aggregation {
       slowestId = result.id();
     }
     metrics.source(result.ok() ? "ok" : result.errorKind().wireName());
+    metrics.cache(result.cache());
     if (merged != null && !result.items().isEmpty()) {
       merged[index] = new Timeline.SourceItems(result.id(), result.items());
     }
@@ -190,7 +191,8 @@ public final class Aggregation {
     return decoder.decode(source, response, source.url().toString())
         .map(decoded -> new SourceResult(source.id(), source.optional(), response.status(), latency(context),
             startOffset(context), context.attempts(), decoded.data(), null, null,
-            System.currentTimeMillis(), decoded.notes(), decoded.items()))
+            System.currentTimeMillis(), decoded.notes(), decoded.items(), context.cacheStatus(),
+            context.cacheAgeMs()))
         .recover(t -> Future.succeededFuture(failure(source, context, t, response.status(), null)));
   }
 
@@ -203,7 +205,7 @@ public final class Aggregation {
     }
     return new SourceResult(source.id(), source.optional(), httpStatus, latency(context),
         startOffset(context), context.attempts(), data, kind, message, System.currentTimeMillis(),
-        List.of(), List.of());
+        List.of(), List.of(), context.cacheStatus(), context.cacheAgeMs());
   }
 
   private long latency(FetchContext context) {

@@ -44,7 +44,7 @@ public final class Aggregators {
     // one small pool for the process (shared by name): feed parsing and large projections
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("fanin-decode", DECODE_THREADS, 30, TimeUnit.SECONDS);
     ResultDecoder decoder = new ResultDecoder(workers, services.feedDecoder());
-    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, services.metrics()), live, services.shedder(),
+    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, services.metrics(), services.cache(), services.coalescer()), live, services.shedder(),
         services.metrics(), decoder);
   }
 

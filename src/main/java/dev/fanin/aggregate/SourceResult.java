@@ -13,6 +13,8 @@ import dev.fanin.fetch.ErrorKind;
  * @param fetchedAt when the outcome was known (epoch ms)
  * @param notes remarks that are not errors (e.g. a field pointer that matched nothing)
  * @param items a feed's items, for the merged timeline (not written out by themselves)
+ * @param cache what the response cache did: miss, hit, revalidated, stale or coalesced
+ * @param cacheAgeMs the age of the answer when it came from the cache
  */
 public record SourceResult(
     String id,
@@ -26,7 +28,9 @@ public record SourceResult(
     String errorMessage,
     long fetchedAt,
     java.util.List<String> notes,
-    java.util.List<FeedItemRef> items) {
+    java.util.List<FeedItemRef> items,
+    String cache,
+    long cacheAgeMs) {
 
   public boolean ok() {
     return errorKind == null;

@@ -91,7 +91,12 @@ final class ConfigReader {
         new FaninConfig.Log(
             r.oneOf("log.level", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"),
             r.oneOf("log.format", "json", "plain")),
-        new FaninConfig.Metrics(r.integer("metrics.maxOrigins", 1, 100_000)));
+        new FaninConfig.Metrics(r.integer("metrics.maxOrigins", 1, 100_000)),
+        new FaninConfig.Cache(
+            r.bool("cache.enabled"),
+            r.longValue("cache.maxBytes", 0, Long.MAX_VALUE),
+            r.longValue("cache.defaultTtlMs", 0, 86_400_000L * 365),
+            r.longValue("cache.defaultStaleIfErrorMs", 0, 86_400_000L * 365)));
   }
 
   private Object value(String key) {

@@ -13,7 +13,8 @@ public record FaninConfig(
     Upstream upstream,
     Security security,
     Log log,
-    Metrics metrics) {
+    Metrics metrics,
+    Cache cache) {
 
   /** The HTTP intake: where to listen and how much a request body may weigh. */
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
@@ -82,6 +83,9 @@ public record FaninConfig(
 
   /** Metrics: how many origins get their own label before further ones are dropped. */
   public record Metrics(int maxOrigins) {}
+
+  /** The shared response cache: its byte bound and the defaults of sources that don't say. */
+  public record Cache(boolean enabled, long maxBytes, long defaultTtlMs, long defaultStaleIfErrorMs) {}
 
   /** The built-in demo upstream under /demo. */
   public record Demo(boolean enabled) {}

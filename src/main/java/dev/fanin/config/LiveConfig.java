@@ -51,6 +51,9 @@ public final class LiveConfig implements Supplier<FaninConfig> {
     if (!Objects.equals(before.metrics(), next.metrics())) {
       restartOnly.add("metrics");
     }
+    if (before.cache().maxBytes() != next.cache().maxBytes()) {
+      restartOnly.add("cache.maxBytes");
+    }
     if (!before.log().format().equals(next.log().format())) {
       restartOnly.add("log.format");
     }

@@ -26,7 +26,7 @@ public final class DefinitionParser {
   private static final Set<String> DEFINITION_FIELDS =
       Set.of("sources", "deadlineMs", "concurrency", "merge");
   private static final Set<String> SOURCE_FIELDS = Set.of("id", "url", "method", "headers", "body",
-      "timeoutMs", "retries", "optional", "format", "select", "fields");
+      "timeoutMs", "retries", "optional", "format", "select", "fields", "cache");
   static final int MAX_FIELDS = 64;
   static final int MAX_MERGE_LIMIT = 10_000;
   private static final Set<HttpMethod> METHODS =
@@ -130,6 +130,7 @@ public final class DefinitionParser {
     boolean optional = bool(json, "optional", at, errors);
     SourceFormat format = format(json.getValue("format"), at + "/format", errors);
     Projection projection = projection(json, at, format, errors);
+    CacheSpec cache = cache(json.getValue("cache"), at + "/cache", errors);
     Buffer body = null;
     String contentType = null;
     if (json.containsKey("body")) {
@@ -148,7 +149,7 @@ public final class DefinitionParser {
       return null;
     }
     return new SourceSpec(id, url, method, headers, body, contentType, timeout, retries, optional,
-        format, projection);
+        format, projection, cache);
   }
 
   private static SourceFormat format(Object value, String at, List<FieldError> errors) {
@@ -217,6 +218,25 @@ public final class DefinitionParser {
     }
     errors.add(new FieldError(at, "must be a JSON Pointer (RFC 6901) such as \"/data/amount\""));
     return null;
+  }
+
+  private CacheSpec cache(Object value, String at, List<FieldError> errors) {
+    FaninConfig.Cache defaults = config.get().cache();
+    if (value == null || Boolean.TRUE.equals(value)) {
+      return new CacheSpec(defaults.enabled(), defaults.defaultTtlMs(), defaults.defaultStaleIfErrorMs());
+    }
+    if (Boolean.FALSE.equals(value)) {
+      return new CacheSpec(false, 0, 0);
+    }
+    if (!(value instanceof JsonObject json)) {
+      errors.add(new FieldError(at, "must be false or an object {\"ttlMs\", \"staleIfErrorMs\"}"));
+      return null;
+    }
+    unknownFields(json, Set.of("ttlMs", "staleIfErrorMs"), at, errors);
+    int day = 86_400_000;
+    long ttl = integer(json, "ttlMs", at, (int) Math.min(day, defaults.defaultTtlMs()), 0, day, errors);
+    long stale = integer(json, "staleIfErrorMs", at, (int) Math.min(day, defaults.defaultStaleIfErrorMs()), 0, day, errors);
+    return new CacheSpec(defaults.enabled(), ttl, stale);
   }
 
   private static MergeSpec merge(Object value, List<FieldError> errors) {

@@ -23,4 +23,5 @@ public record SourceSpec(
     int retries,
     boolean optional,
     SourceFormat format,
-    Projection projection) {}
+    Projection projection,
+    CacheSpec cache) {}

@@ -19,6 +19,10 @@ public final class FetchContext {
   private String note;
   private boolean trusted;
   private String requestId;
+  private dev.fanin.definition.CacheSpec cacheSpec;
+  private String cacheStatus = "miss";
+  private long cacheAgeMs;
+  private boolean coalesced;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
@@ -35,6 +39,39 @@ public final class FetchContext {
 
   public boolean trusted() {
     return trusted;
+  }
+
+  /** How this source may use the response cache; null means it may not. */
+  public FetchContext cacheSpec(dev.fanin.definition.CacheSpec spec) {
+    this.cacheSpec = spec;
+    return this;
+  }
+
+  public dev.fanin.definition.CacheSpec cacheSpec() {
+    return cacheSpec;
+  }
+
+  /** What the cache did for this source: miss, hit, revalidated, stale or coalesced. */
+  public void cache(String status, long ageMs) {
+    this.cacheStatus = status;
+    this.cacheAgeMs = ageMs;
+  }
+
+  public String cacheStatus() {
+    return cacheStatus;
+  }
+
+  public long cacheAgeMs() {
+    return cacheAgeMs;
+  }
+
+  /** Set when this source's answer came from another source's request in flight. */
+  public void coalesced(boolean coalesced) {
+    this.coalesced = coalesced;
+  }
+
+  public boolean coalesced() {
+    return coalesced;
   }
 
   /** The id of the request this source belongs to; sent upstream as X-Request-Id. */

@@ -7,7 +7,8 @@ import io.vertx.core.Vertx;
 
 /**
  * Stacks the fetch decorators. This is the one place that shows the whole pipeline:
- * redirects → SSRF guard → retry → circuit breaker → per-aggregation concurrency limit → metering → HTTP.
+ * redirects → SSRF guard → cache → coalescing → retry → circuit breaker → per-aggregation
+ * concurrency limit → metering → HTTP.
  *
  * <p>Redirects sit outermost so every hop passes the guard again; the guard sits before retry so a
  * refused source is refused once, and resolves the host once per hop.
@@ -23,10 +24,15 @@ public final class FetchPipeline {
   private final java.util.function.Supplier<FaninConfig.Retry> retry;
   private final UpstreamPolicy policy;
   private final FaninMetrics metrics;
+  private final dev.fanin.cache.ResponseCache cache;
+  private final dev.fanin.cache.Coalescer coalescer;
 
   public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers,
       java.util.function.Supplier<FaninConfig.Retry> retry,
-      UpstreamPolicy policy, FaninMetrics metrics) {
+      UpstreamPolicy policy, FaninMetrics metrics, dev.fanin.cache.ResponseCache cache,
+      dev.fanin.cache.Coalescer coalescer) {
+    this.cache = cache;
+    this.coalescer = coalescer;
     this.metrics = metrics;
     this.policy = policy;
     this.vertx = vertx;
@@ -40,6 +46,7 @@ public final class FetchPipeline {
     Fetcher limited = new LimitingFetcher(new MeteredFetcher(http, metrics), new AsyncSemaphore(concurrency));
     Fetcher guarded = new BreakingFetcher(limited, breakers);
     Fetcher retried = new RetryingFetcher(guarded, vertx, retry);
-    return new RedirectingFetcher(new GuardingFetcher(retried, vertx, policy), policy::maxRedirects);
+    Fetcher cached = new dev.fanin.cache.CachingFetcher(coalescer.wrap(retried), cache);
+    return new RedirectingFetcher(new GuardingFetcher(cached, vertx, policy), policy::maxRedirects);
   }
 }

@@ -65,6 +65,11 @@ public final class FaninMetrics {
     registry.counter("fanin.sources", "outcome", outcome).increment();
   }
 
+  /** What the response cache did for a source: miss, hit, revalidated, stale, coalesced. */
+  public void cache(String outcome) {
+    registry.counter("fanin.cache", "outcome", outcome).increment();
+  }
+
   public void retries(int count) {
     if (count > 0) {
       registry.counter("fanin.upstream.retries").increment(count);

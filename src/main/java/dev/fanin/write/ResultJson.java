@@ -35,6 +35,8 @@ public final class ResultJson {
         .appendString(",\"attempts\":").appendString(Integer.toString(r.attempts()))
         .appendString(",\"data\":");
     appendData(out, r.data());
+    out.appendString(",\"cache\":\"").appendString(r.cache())
+        .appendString("\",\"ageMs\":").appendString(Long.toString(r.cacheAgeMs()));
     out.appendString(",\"fetchedAt\":\"").appendString(java.time.Instant.ofEpochMilli(r.fetchedAt()).toString())
         .appendByte((byte) '"');
     if (!r.notes().isEmpty()) {
