@@ -39,6 +39,7 @@ FULL = {
     "wrk": {"threads": 2, "connections": 64, "duration": 15, "warmup": 5},
     "big": {"n": 1000, "size": 102400, "concurrency": 100, "reps": 2},
     "feeds": {"items_1mb": 1900, "merge_sources": 200, "merge_items": 20, "reps": 5, "warm": 20},
+    "cache": {"concurrent": 1000, "delay_ms": 1000},
     "warmup": {"aggregations": 400, "n": 50, "big": 20, "streams": 50, "clients": 4},
     "idle_connections": 10000,
 }
@@ -53,6 +54,7 @@ QUICK = {
     "wrk": {"threads": 2, "connections": 16, "duration": 2, "warmup": 1},
     "big": {"n": 50, "size": 102400, "concurrency": 50, "reps": 1},
     "feeds": {"items_1mb": 200, "merge_sources": 20, "merge_items": 5, "reps": 2, "warm": 2},
+    "cache": {"concurrent": 50, "delay_ms": 200},
     "warmup": {"aggregations": 30, "n": 20, "big": 2, "streams": 3, "clients": 2},
     "idle_connections": 500,
 }
@@ -98,14 +100,18 @@ def le(a, b):
     return a is not None and a <= b
 
 
-def spec_body(upstream_port, n, delay, concurrency, size=None, deadline_ms=None, prefix="s", delays=None):
+def spec_body(upstream_port, n, delay, concurrency, size=None, deadline_ms=None, prefix="s", delays=None,
+              cache=True):
     srcs = []
     for i in range(n):
         d = delays[i] if delays else delay
         url = "http://127.0.0.1:%d/%s%d?delay=%d" % (upstream_port, prefix, i, d)
         if size:
             url += "&size=%d" % size
-        srcs.append({"id": "%s%d" % (prefix, i), "url": url})
+        src = {"id": "%s%d" % (prefix, i), "url": url}
+        if not cache:
+            src["cache"] = False
+        srcs.append(src)
     if deadline_ms is None:
         deadline_ms = max(30000, min(120000, int(n * max(delay, 1) * 1.5)))
     return json.dumps({"sources": srcs, "deadlineMs": deadline_ms, "concurrency": concurrency}).encode()
@@ -392,7 +398,8 @@ def scenario_feeds(cfg, ports, out):
 
 def scenario_throughput(cfg, ports, out, tmpdir):
     w = cfg["wrk"]
-    body = spec_body(ports["upstream"], 4, 0, 4, deadline_ms=10000, prefix="t")
+    # "cache": false: identical requests in flight would otherwise be coalesced (scenario 8 measures that)
+    body = spec_body(ports["upstream"], 4, 0, 4, deadline_ms=10000, prefix="t", cache=False)
     res = {"threads": w["threads"], "connections": w["connections"], "duration_s": w["duration"],
            "warmup_s": w["warmup"], "sources": 4}
     targets = [("upstream", "http://127.0.0.1:%d/x" % ports["upstream"], None),
@@ -409,6 +416,54 @@ def scenario_throughput(cfg, ports, out, tmpdir):
         log("wrk %s: %.0f req/s, p50 %s ms, p99 %s ms, warm-up check %s" % (
             name, r["rps"] or 0, fmt(r["p50_ms"], 2), fmt(r["p99_ms"], 2), r["warmup"]))
     out["throughput"] = res
+
+
+def scenario_cache(cfg, ports, out, tmpdir):
+    """8 (issue 6): 4-source throughput when every source is a cache hit (against scenario 4, no cache), and
+    1,000 simultaneous identical aggregations of one 1 s source -> how many upstream requests."""
+    w = dict(cfg["wrk"])
+    c = cfg["cache"]
+    up = ports["upstream"]
+    srcs = [{"id": "c%d" % i, "url": "http://127.0.0.1:%d/cached%d?cc=max-age%%3D3600" % (up, i)} for i in range(4)]
+    body = json.dumps({"sources": srcs, "deadlineMs": 10000, "concurrency": 4}).encode()
+    url = "http://127.0.0.1:%d/v1/aggregate" % ports["fanin"]
+    warm = run_wrk(url, w, w["warmup"], wrk_post_lua(body, True), tmpdir)
+    r = run_wrk(url, w, w["duration"], wrk_post_lua(body, False), tmpdir)
+    r["warmup"] = {k: warm.get(k) for k in ("rps", "non2xx", "socket_errors", "checked_responses", "incomplete")}
+    log("wrk fanin, every source a cache hit: %.0f req/s, p50 %s ms, p99 %s ms" % (
+        r["rps"] or 0, fmt(r["p50_ms"], 2), fmt(r["p99_ms"], 2)))
+    # 1,000 at once, through aiohttp (Debian's python3-aiohttp) so that they really are simultaneous
+    import asyncio
+    import aiohttp
+
+    def upstream_count():
+        st, data = procs.http_get(up, "/__stats")
+        return json.loads(data)["requests"]
+
+    single = json.dumps({"sources": [{"id": "s", "url": "http://127.0.0.1:%d/coalesce?delay=%d" % (
+        up, c["delay_ms"])}], "deadlineMs": 30000}).encode()
+
+    async def fire(n):
+        conn = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(connector=conn) as session:
+            async def one():
+                async with session.post(url, data=single, headers={"Content-Type": "application/json"}) as resp:
+                    return resp.status, await resp.json()
+            return await asyncio.gather(*[one() for _ in range(n)])
+
+    before = upstream_count()
+    t0 = time.perf_counter()
+    answers = asyncio.run(fire(c["concurrent"]))
+    wall = (time.perf_counter() - t0) * 1000
+    made = upstream_count() - before
+    statuses = {}
+    for st, body_json in answers:
+        key = "%s/%s" % (st, body_json.get("results", {}).get("s", {}).get("cache"))
+        statuses[key] = statuses.get(key, 0) + 1
+    log("%d simultaneous identical aggregations: %d upstream request(s) in %.0f ms; %s" % (
+        c["concurrent"], made, wall, statuses))
+    out["cache"] = {"hit_throughput": r, "concurrent": c["concurrent"], "upstream_requests": made,
+                    "wall_ms": round(wall, 1), "outcomes": statuses}
 
 
 def scenario_big_stream(cfg, ports, out, fanin_pid, sampler):
@@ -621,6 +676,16 @@ def build_rows(cfg, out, quick):
                 r["sources"], r["items_per_source"], " !errors" if r["errors"] else ""),
                 ideal=fmt(r["json_ms"], 1), fanin=fmt(r["merged_ms"], 1), delta=fmt(r["added_ms"], 1, True),
                 value=r["merged_ms"])
+    ch = out.get("cache")
+    if ch:
+        r = ch["hit_throughput"]
+        base_rps = (out.get("throughput") or {}).get("fanin", {}).get("rps")
+        add(key="cache_hit_rps", scenario="8 4-source aggregations/s, every source a cache hit",
+            ideal=fmt(base_rps) + " (no cache)" if base_rps else "-", fanin=fmt(r["rps"]),
+            ratio="%sx" % fmt(div(r["rps"], base_rps), 1) if base_rps else "-", value=r["rps"])
+        add(key="cache_hit_p99", scenario="8 p99 latency, cache hits (ms)", fanin=fmt(r["p99_ms"], 2), value=r["p99_ms"])
+        add(key="coalesce", scenario="8 %d simultaneous identical aggregations: upstream requests" % ch["concurrent"],
+            ideal="1", fanin=fmt(ch["upstream_requests"]), value=ch["upstream_requests"])
     return rows
 
 
@@ -691,7 +756,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="bench/run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny N, few reps, short wrk: a smoke run (< 1 min)")
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7",
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8",
                     help="comma list of 1..6 (default all; 6 = sequential/aiohttp comparison columns)")
     ap.add_argument("--reps", type=int, help="measured reps per point (default 5; quick 2)")
     ap.add_argument("--wrk-duration", type=int, help="seconds per wrk run (default 15; quick 2)")
@@ -786,6 +851,8 @@ def main(argv=None):
             "FANIN_HTTP_HOST": "127.0.0.1",
             "FANIN_HTTP_PORT": str(ports["fanin"]),
             "FANIN_CLIENT_MAX_CONNECTIONS_PER_ORIGIN": "2000",
+            # scenario 8 sends 1,000 aggregations at once: above the default bound of 512 they would be shed
+            "FANIN_AGGREGATE_MAX_IN_FLIGHT": "2000",
             "FANIN_UPSTREAM_ALLOW_PRIVATE_NETWORKS": "true",
         })
         for kv in args.env:
@@ -866,6 +933,8 @@ def main(argv=None):
             run("6-sequential", scenario_sequential)
         if 7 in scen:
             run("7-feeds", scenario_feeds)
+        if 8 in scen:
+            run("8-cache", scenario_cache, tmpdir)
         mem = {"vmhwm_1_4_kb": hwm, "peak_1_4_mb": round(hwm / 1024.0, 1) if hwm else None}
         out["memory"] = mem
         if 5 in scen:

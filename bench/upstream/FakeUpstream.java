@@ -8,6 +8,7 @@
 // Any path answers. Query parameters:
 //   delay=ms    wait this long before answering (a Vert.x timer: no thread is held while waiting)
 //   size=bytes  the body is a JSON object of exactly this many bytes (min 12; default 16); bodies are cached
+//   cc=...      a Cache-Control header to send (e.g. max-age=3600), for the cache scenarios
 //   kind=rss|atom&items=N  instead, an RSS 2.0 or Atom 1.0 feed of N items (about 520 bytes each), cached
 //   status=n    HTTP status (default 200)
 // GET /__stats answers {"requests":n} (requests served since start), used by the bench to check traffic.
@@ -129,6 +130,10 @@ public class FakeUpstream {
                 String type = kind.equals("atom") ? "application/atom+xml" : "application/rss+xml";
                 vertx.setTimer(Math.max(1, delay), id -> req.response().putHeader(HttpHeaders.CONTENT_TYPE, type).end(f));
                 return;
+            }
+            String cc = params.get("cc");
+            if (cc != null) {
+                req.response().putHeader(HttpHeaders.CACHE_CONTROL, cc);
             }
             if (delay <= 0) {
                 respond(req, status, size);
