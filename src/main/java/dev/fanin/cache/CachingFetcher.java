@@ -96,7 +96,7 @@ public final class CachingFetcher implements Fetcher {
       cache.remove(key);
       return;
     }
-    long lifetime = cc.noCache() ? 0 : (cc.lifetimeMs() >= 0 ? cc.lifetimeMs() : spec.ttlMs());
+    long lifetime = lifetime(cc, spec);
     long upstreamStaleIfError = Math.max(0, cc.staleIfErrorMs());
     boolean validators = response.headers().contains("ETag") || response.headers().contains("Last-Modified");
     if (lifetime <= 0 && !validators && spec.staleIfErrorMs() <= 0 && upstreamStaleIfError <= 0) {
@@ -115,6 +115,14 @@ public final class CachingFetcher implements Fetcher {
         Math.max(0, cc.ageMs()), lifetime, upstreamStaleIfError, List.copyOf(names), values.stream().toList()));
   }
 
+  /** Freshness: none under no-cache, else the upstream's own, else the source's ttl. */
+  private static long lifetime(CacheControl cc, CacheSpec spec) {
+    if (cc.noCache()) {
+      return 0;
+    }
+    return cc.lifetimeMs() >= 0 ? cc.lifetimeMs() : spec.ttlMs();
+  }
+
   /** A 304 refreshes the stored answer: its headers, validators and freshness, not its body. */
   private static CachedResponse refresh(CachedResponse stored, FetchResponse notModified, CacheSpec spec, long now) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(stored.headers());
@@ -126,8 +134,7 @@ public final class CachingFetcher implements Fetcher {
       }
     }
     CacheControl cc = CacheControl.of(headers);
-    long lifetime = cc.noCache() ? 0 : (cc.lifetimeMs() >= 0 ? cc.lifetimeMs() : spec.ttlMs());
-    return new CachedResponse(stored.status(), headers, stored.body(), now, Math.max(0, cc.ageMs()), lifetime,
+    return new CachedResponse(stored.status(), headers, stored.body(), now, Math.max(0, cc.ageMs()), lifetime(cc, spec),
         stored.staleIfErrorMs(), stored.varyNames(), stored.varyValues());
   }
 }

@@ -134,13 +134,13 @@ public final class HttpFetcher implements Fetcher {
     private void receive(HttpClientResponse response) {
       response.exceptionHandler(t -> fail(new FetchException(ErrorKind.CONNECT,
           "connection failed while reading the body: " + describe(t))));
-      String length = response.getHeader(HttpHeaderNames.CONTENT_LENGTH);
-      if (length != null && declaredTooLarge(length)) {
+      long declared = declaredLength(response.getHeader(HttpHeaderNames.CONTENT_LENGTH));
+      if (declared > context.maxBodyBytes()) {
         fail(tooLarge());
         return;
       }
       // sized from Content-Length when known, so a large body is not copied while the buffer grows
-      body = Buffer.buffer(initialCapacity(length));
+      body = Buffer.buffer(declared >= 0 ? (int) declared : 1024);
       response.handler(chunk -> {
         if (done) {
           return;
@@ -156,22 +156,15 @@ public final class HttpFetcher implements Fetcher {
       response.endHandler(v -> succeed(new FetchResponse(response.statusCode(), response.headers(), body)));
     }
 
-    private int initialCapacity(String length) {
-      if (length != null) {
-        try {
-          return (int) Math.min(Long.parseLong(length.trim()), context.maxBodyBytes()) ;
-        } catch (NumberFormatException e) {
-          // fall through
-        }
+    /** The declared body length, or -1 when absent or unreadable. */
+    private long declaredLength(String header) {
+      if (header == null) {
+        return -1;
       }
-      return 1024;
-    }
-
-    private boolean declaredTooLarge(String length) {
       try {
-        return Long.parseLong(length.trim()) > context.maxBodyBytes();
+        return Long.parseLong(header.trim());
       } catch (NumberFormatException e) {
-        return false;
+        return -1;
       }
     }
 

@@ -61,19 +61,19 @@ final class AggregateRoute {
   }
 
   void run(HttpServerResponse response, AggregationSpec spec, StreamFormat format, RunInfo info) {
+    Aggregation aggregation;
     if (format == StreamFormat.JSON) {
       JsonDocumentWriter writer = new JsonDocumentWriter(response, spec.sources().size());
-      Aggregation aggregation = aggregator.start(spec, writer, info);
-      response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
+      aggregation = aggregator.start(spec, writer, info);
       aggregation.summary().compose(writer::finish);
     } else {
       StreamWriter writer = new StreamWriter(response, format);
       writer.prepare();
-      Aggregation aggregation = aggregator.start(spec, writer, info);
+      aggregation = aggregator.start(spec, writer, info);
       writer.open();
-      response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
       aggregation.summary().compose(writer::finish);
     }
+    response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
   }
 
   private static boolean isJson(String contentType) {

@@ -1,5 +1,6 @@
 package dev.fanin.config;
 
+import static dev.fanin.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,14 +30,6 @@ class ConfigWatcherTest {
     vertx.close().await();
   }
 
-  static boolean eventually(java.util.function.BooleanSupplier c) throws InterruptedException {
-    long end = System.currentTimeMillis() + 5000;
-    while (!c.getAsBoolean() && System.currentTimeMillis() < end) {
-      Thread.sleep(25);
-    }
-    return c.getAsBoolean();
-  }
-
   @Test
   void aValidChangeIsAppliedAndAnInvalidOneKeepsTheRunningConfig() throws Exception {
     Path file = dir.resolve("config.json");
@@ -48,7 +41,7 @@ class ConfigWatcherTest {
     Thread.sleep(200);
 
     Files.writeString(file, "{\"aggregate\": {\"maxSources\": 3}, \"log\": {\"level\": \"DEBUG\"}}");
-    assertTrue(eventually(() -> live.get().aggregate().maxSources() == 3));
+    assertTrue(eventually(5000, () -> live.get().aggregate().maxSources() == 3));
     assertEquals("DEBUG", live.get().log().level());
     assertEquals(1, seen.size());
 
@@ -58,7 +51,7 @@ class ConfigWatcherTest {
     assertEquals(1, seen.size());
 
     Files.writeString(file, "{\"aggregate\": {\"maxSources\": 4}}");
-    assertTrue(eventually(() -> live.get().aggregate().maxSources() == 4));
+    assertTrue(eventually(5000, () -> live.get().aggregate().maxSources() == 4));
     watcher.stop();
   }
 

@@ -1,5 +1,6 @@
 package dev.fanin.feeds;
 
+import dev.fanin.testing.Eventually;
 import static dev.fanin.testing.FaninHarness.definition;
 import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,22 +94,6 @@ class FeedRegistryHttpTest {
   static List<String> pointers(HttpResponse<Buffer> res) {
     JsonArray errors = problem(res, 400).getJsonArray("errors", new JsonArray());
     return errors.stream().map(e -> ((JsonObject) e).getString("pointer")).toList();
-  }
-
-  static boolean eventually(long withinMs, BooleanSupplier condition) {
-    long end = System.currentTimeMillis() + withinMs;
-    while (System.currentTimeMillis() < end) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
   }
 
   static Path tempDir(String prefix) {

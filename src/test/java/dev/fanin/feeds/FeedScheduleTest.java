@@ -1,7 +1,7 @@
 package dev.fanin.feeds;
 
 import static dev.fanin.feeds.FeedRegistryHttpTest.delete;
-import static dev.fanin.feeds.FeedRegistryHttpTest.eventually;
+import static dev.fanin.testing.Eventually.eventually;
 import static dev.fanin.feeds.FeedRegistryHttpTest.get;
 import static dev.fanin.feeds.FeedRegistryHttpTest.problem;
 import static dev.fanin.feeds.FeedRegistryHttpTest.put;

@@ -1,5 +1,6 @@
 package dev.fanin.http;
 
+import dev.fanin.testing.Eventually;
 import static dev.fanin.testing.FaninHarness.definition;
 import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -122,7 +123,7 @@ class AccessControlTest {
           .putHeader("Authorization", "Bearer admin-secret").putHeader("Content-Type", "application/json")
           .sendBuffer(slow.toBuffer()));
     }
-    assertTrue(ResilienceTestEventually.until(() -> fanin.fanin.services().shedder().inFlight() == 2));
+    assertTrue(Eventually.eventually(2000, () -> fanin.fanin.services().shedder().inFlight() == 2));
     long start = System.nanoTime();
     HttpResponse<Buffer> shed = call(HttpMethod.POST, "/v1/aggregate", "run-secret",
         definition(source("b", upstream.url(""))));
@@ -132,20 +133,8 @@ class AccessControlTest {
     for (Future<HttpResponse<Buffer>> f : running) {
       assertEquals(200, f.await().statusCode());
     }
-    assertTrue(ResilienceTestEventually.until(() -> fanin.fanin.services().shedder().inFlight() == 0));
+    assertTrue(Eventually.eventually(2000, () -> fanin.fanin.services().shedder().inFlight() == 0));
     assertEquals(200, call(HttpMethod.POST, "/v1/aggregate", "run-secret",
         definition(source("b", upstream.url("")))).statusCode());
-  }
-
-  /** Polls a condition for up to two seconds. */
-  static final class ResilienceTestEventually {
-    static boolean until(java.util.function.BooleanSupplier condition) {
-      try {
-        return ResilienceTest.eventually(condition);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
   }
 }

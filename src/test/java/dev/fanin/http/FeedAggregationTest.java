@@ -1,5 +1,6 @@
 package dev.fanin.http;
 
+import dev.fanin.testing.Eventually;
 import static dev.fanin.testing.FaninHarness.definition;
 import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -144,7 +145,7 @@ class FeedAggregationTest {
         .put("merge", new JsonObject().put("items", true)).put("schedule", new JsonObject().put("everyMs", 100));
     assertEquals(201, fanin.client.put("/v1/feeds/growing").putHeader("Content-Type", "application/json")
         .sendBuffer(feed.toBuffer()).await().statusCode());
-    assertTrue(ConfigWatcherTestSupport.eventually(() -> runs.size() >= 3), "runs: " + runs.size());
+    assertTrue(Eventually.eventually(5000, () -> runs.size() >= 3), "runs: " + runs.size());
     fanin.client.delete("/v1/feeds/growing").send().await();
     assertEquals(2, runs.get(0).getJsonArray("items").size(), "the first run publishes everything");
     for (int r = 1; r < 3; r++) {
@@ -153,16 +154,5 @@ class FeedAggregationTest {
       assertEquals("g" + (r + 2), fresh.getJsonObject(0).getString("id"));
     }
     growing.close().await();
-  }
-
-  /** Polls a condition for up to five seconds. */
-  static final class ConfigWatcherTestSupport {
-    static boolean eventually(java.util.function.BooleanSupplier c) throws InterruptedException {
-      long end = System.currentTimeMillis() + 5000;
-      while (!c.getAsBoolean() && System.currentTimeMillis() < end) {
-        Thread.sleep(20);
-      }
-      return c.getAsBoolean();
-    }
   }
 }

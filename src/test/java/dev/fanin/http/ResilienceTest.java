@@ -1,5 +1,6 @@
 package dev.fanin.http;
 
+import static dev.fanin.testing.Eventually.eventually;
 import static dev.fanin.testing.FaninHarness.definition;
 import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -158,7 +159,7 @@ class ResilienceTest {
     JsonObject stuck = body.getJsonObject("results").getJsonObject("stuck");
     assertEquals("timeout", stuck.getJsonObject("error").getString("kind"));
     assertTrue(stuck.getJsonObject("error").getString("message").contains("deadline"));
-    assertTrue(eventually(() -> upstream.connectionsClosed.get() >= 1 && upstream.inFlight.get() == 0),
+    assertTrue(eventually(2000, () -> upstream.connectionsClosed.get() >= 1 && upstream.inFlight.get() == 0),
         "the upstream never saw the connection close");
   }
 
@@ -201,14 +202,4 @@ class ResilienceTest {
     return results.getJsonObject(results.fieldNames().iterator().next());
   }
 
-  static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long end = System.currentTimeMillis() + 2000;
-    while (System.currentTimeMillis() < end) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(20);
-    }
-    return condition.getAsBoolean();
-  }
 }

@@ -1,5 +1,6 @@
 package dev.fanin.http;
 
+import dev.fanin.testing.Eventually;
 import static dev.fanin.testing.FaninHarness.definition;
 import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -150,7 +151,7 @@ class StreamingTest {
     firstLine.get(5, TimeUnit.SECONDS);
     assertEquals(1, upstream.inFlight.get());
     own.close().await();
-    assertTrue(ResilienceTest.eventually(() -> upstream.inFlight.get() == 0),
+    assertTrue(Eventually.eventually(2000, () -> upstream.inFlight.get() == 0),
         "the stuck upstream request kept running after the client left");
   }
 }
