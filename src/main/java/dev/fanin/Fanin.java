@@ -49,7 +49,7 @@ public final class Fanin {
     FeedDefinitionParser feedParser = new FeedDefinitionParser(new DefinitionParser(services.live()), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
-        v -> Aggregators.create(v, config, services, n));
+        v -> Aggregators.create(v, config, services, n), services.pollers(), config.cluster().lockRetryMs());
     return vertx.deployVerticle(registry)
         .compose(registryId -> {
           deploymentIds.add(registryId);

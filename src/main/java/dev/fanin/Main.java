@@ -9,7 +9,9 @@ import dev.fanin.metrics.FaninMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import dev.fanin.cluster.Clustering;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -19,7 +21,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Command line entry point: java -jar fanin.jar [--config FILE]. */
+/** Command line entry point: java -jar fanin.jar [--config FILE] [--cluster]. */
 public final class Main {
   private static final Path DEFAULT_CONFIG = Path.of("conf", "config.json");
 
@@ -28,9 +30,14 @@ public final class Main {
   public static void main(String[] args) {
     Path configFile;
     FaninConfig config;
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
     try {
       configFile = configFile(args);
-      config = ConfigLoader.load(configFile, System.getenv());
+      if (clusterFlag(args)) {
+        // --cluster is cluster.enabled=true, above the file and the environment
+        env.put(ConfigLoader.envName("cluster.enabled"), "true");
+      }
+      config = ConfigLoader.load(configFile, env);
     } catch (ConfigException e) {
       System.err.println("fanin: invalid config: " + e.getMessage());
       System.exit(2);
@@ -54,18 +61,34 @@ public final class Main {
     // one Prometheus registry for Vert.x's own metrics and fanin's
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     FaninMetrics metrics = new FaninMetrics(registry, config.metrics().maxOrigins());
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-            .setEnabled(true)
-            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_TYPE, Label.POOL_NAME))))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_TYPE, Label.POOL_NAME)));
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    Vertx vertx;
+    if (config.cluster().enabled()) {
+      if (!Clustering.isLoopback(config.cluster().host())) {
+        log.warn("SECURITY: the cluster port {} and the event bus listen on {}: Hazelcast and the event bus do not "
+            + "authenticate members, so keep them on a private network", config.cluster().port(), config.cluster().host());
+      }
+      try {
+        vertx = Clustering.start(builder, options, config.cluster()).await();
+      } catch (Exception e) {
+        System.err.println("fanin: cannot join the cluster: " + e.getMessage());
+        System.exit(1);
+        return;
+      }
+      log.info("joined cluster {} as node {} ({} members)", config.cluster().name(), Clustering.nodeId(vertx),
+          Clustering.members(vertx).size());
+    } else {
+      vertx = builder.with(options).build();
+    }
     Fanin fanin = new Fanin(vertx, config, metrics);
     fanin.start().onComplete(ar -> {
       if (ar.succeeded()) {
         fanin.live().onChange(next -> Logging.level(next.log().level()));
         if (configFile != null) {
-          new ConfigWatcher(vertx, configFile, System.getenv(), fanin.live()).start(1_000);
+          new ConfigWatcher(vertx, configFile, env, fanin.live()).start(1_000);
         }
         log.info("fanin listening on http://{}:{} ({} instances, config {})", config.http().host(),
             fanin.port(), fanin.instances(), configFile == null ? "built-in defaults" : configFile);
@@ -108,6 +131,11 @@ public final class Main {
     return loopback ? null : "listening on " + host + " without API keys";
   }
 
+  /** Whether --cluster was given. */
+  static boolean clusterFlag(String[] args) {
+    return java.util.Arrays.asList(args).contains("--cluster");
+  }
+
   /** --config FILE, else conf/config.json when it exists, else the built-in defaults. */
   static Path configFile(String[] args) {
     Path file = null;
@@ -117,10 +145,12 @@ public final class Main {
           throw new ConfigException("--config", "needs a file name");
         }
         file = Path.of(args[++i]);
+      } else if (args[i].equals("--cluster")) {
+        continue;
       } else if (args[i].startsWith("--config=")) {
         file = Path.of(args[i].substring("--config=".length()));
       } else {
-        throw new ConfigException(args[i], "unknown argument; usage: fanin [--config FILE]");
+        throw new ConfigException(args[i], "unknown argument; usage: fanin [--config FILE] [--cluster]");
       }
     }
     if (file == null && Files.isRegularFile(DEFAULT_CONFIG)) {

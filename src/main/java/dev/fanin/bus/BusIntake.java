@@ -30,12 +30,14 @@ public final class BusIntake {
   private final Aggregator aggregator;
   private final DefinitionParser definitions;
   private final FeedRuns feeds;
+  private final String node;
 
-  public BusIntake(EventBus bus, Aggregator aggregator, DefinitionParser definitions, FeedRuns feeds) {
+  public BusIntake(EventBus bus, Aggregator aggregator, DefinitionParser definitions, FeedRuns feeds, String node) {
     this.bus = bus;
     this.aggregator = aggregator;
     this.definitions = definitions;
     this.feeds = feeds;
+    this.node = node;
   }
 
   public MessageConsumer<Object> register() {
@@ -77,18 +79,23 @@ public final class BusIntake {
     String streamTo = message.headers().get(FeedAddresses.STREAM_TO_HEADER);
     if (streamTo != null) {
       Aggregation aggregation = aggregator.start(spec, new BusStreamWriter(bus, streamTo), info(message));
-      aggregation.summary().onSuccess(s -> message.reply(new JsonObject(ResultJson.summary(s))));
+      aggregation.summary().onSuccess(s -> message.reply(new JsonObject(ResultJson.summary(s)), servedBy()));
       return;
     }
     AggregateDocument document = new AggregateDocument(spec.sources().size());
     aggregator.start(spec, document, info(message)).summary().onSuccess(summary -> {
       JsonObject aggregate = new JsonObject(document.encode(summary));
       if (summary.httpStatus() == 200) {
-        message.reply(aggregate);
+        message.reply(aggregate, servedBy());
       } else {
         message.fail(summary.httpStatus(), failureDetail(summary, aggregate));
       }
     });
+  }
+
+  /** Replies name the node that ran the aggregation, so that a cluster's spread can be seen. */
+  private io.vertx.core.eventbus.DeliveryOptions servedBy() {
+    return new io.vertx.core.eventbus.DeliveryOptions().addHeader("fanin-node", node);
   }
 
   /** The request id from the message's x-request-id header (or a new one), and the feed's name. */

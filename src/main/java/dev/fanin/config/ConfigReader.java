@@ -96,7 +96,48 @@ final class ConfigReader {
             r.bool("cache.enabled"),
             r.longValue("cache.maxBytes", 0, Long.MAX_VALUE),
             r.longValue("cache.defaultTtlMs", 0, 86_400_000L * 365),
-            r.longValue("cache.defaultStaleIfErrorMs", 0, 86_400_000L * 365)));
+            r.longValue("cache.defaultStaleIfErrorMs", 0, 86_400_000L * 365)),
+        new FaninConfig.Cluster(
+            r.bool("cluster.enabled"),
+            r.string("cluster.name"),
+            r.string("cluster.host"),
+            r.integer("cluster.port", 1, 65_535),
+            r.optionalString("cluster.publicHost"),
+            r.members("cluster.members"),
+            r.oneOf("cluster.discovery", "tcp", "kubernetes"),
+            r.optionalString("cluster.kubernetesNamespace"),
+            r.optionalString("cluster.kubernetesService"),
+            r.integer("cluster.busPort", 0, 65_535),
+            r.integer("cluster.lockRetryMs", 10, 600_000)));
+  }
+
+  /** A string that may be empty (meaning: not set). */
+  private String optionalString(String key) {
+    Object v = value(key);
+    if (v instanceof String s) {
+      return s.trim();
+    }
+    throw new ConfigException(key, "must be a string, got " + show(v));
+  }
+
+  /** Cluster members: "host" or "host:port" each, as Hazelcast's TCP-IP join takes them. */
+  private java.util.List<String> members(String key) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (Object item : list(key)) {
+      if (!(item instanceof String s) || s.isBlank() || !s.trim().matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
+        throw new ConfigException(key, "must be a list of host or host:port strings, got " + show(item));
+      }
+      String member = s.trim();
+      int colon = member.lastIndexOf(':');
+      if (colon > 0 && !member.endsWith("]") && member.indexOf(':') == colon) {
+        String port = member.substring(colon + 1);
+        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535) {
+          throw new ConfigException(key, "bad port in member " + show(item));
+        }
+      }
+      out.add(member);
+    }
+    return java.util.List.copyOf(out);
   }
 
   private Object value(String key) {

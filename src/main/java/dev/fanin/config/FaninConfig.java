@@ -14,7 +14,8 @@ public record FaninConfig(
     Security security,
     Log log,
     Metrics metrics,
-    Cache cache) {
+    Cache cache,
+    Cluster cluster) {
 
   /** The HTTP intake: where to listen and how much a request body may weigh. */
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
@@ -89,4 +90,24 @@ public record FaninConfig(
 
   /** The built-in demo upstream under /demo. */
   public record Demo(boolean enabled) {}
+
+  /**
+   * Clustering through Hazelcast: whether to join, the cluster's name, this member's bind address
+   * and port, the address other members reach it at (publicHost, empty for host), how members are
+   * found (tcp with the members list, or kubernetes through a headless service), and the event
+   * bus's TCP port (0 for any free port). lockRetryMs bounds how long a node waits before trying
+   * again to take over a scheduled feed whose poller is gone.
+   */
+  public record Cluster(
+      boolean enabled,
+      String name,
+      String host,
+      int port,
+      String publicHost,
+      java.util.List<String> members,
+      String discovery,
+      String kubernetesNamespace,
+      String kubernetesService,
+      int busPort,
+      int lockRetryMs) {}
 }

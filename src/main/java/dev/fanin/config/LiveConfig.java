@@ -45,6 +45,9 @@ public final class LiveConfig implements Supplier<FaninConfig> {
     if (!Objects.equals(before.feeds(), next.feeds())) {
       restartOnly.add("feeds");
     }
+    if (!Objects.equals(before.cluster(), next.cluster())) {
+      restartOnly.add("cluster");
+    }
     if (!Objects.equals(before.demo(), next.demo())) {
       restartOnly.add("demo");
     }

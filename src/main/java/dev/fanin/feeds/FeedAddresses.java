@@ -7,6 +7,8 @@ public final class FeedAddresses {
   public static final String LIST = "fanin.feeds.list";
   public static final String DELETE = "fanin.feeds.delete";
   public static final String LATEST = "fanin.feeds.latest";
+  /** Internal: a node announces a registry change it made, so that the others persist it. */
+  public static final String CHANGED = "fanin.feeds.changed";
   public static final String AGGREGATE = "fanin.aggregate";
   public static final String STREAM_TO_HEADER = "stream-to";
 

@@ -1,43 +1,85 @@
 package dev.fanin.feeds;
 
+import dev.fanin.aggregate.AggregateSummary;
 import dev.fanin.aggregate.Aggregator;
+import dev.fanin.aggregate.OverloadedException;
+import dev.fanin.aggregate.RunInfo;
+import dev.fanin.aggregate.Timeline;
+import dev.fanin.cluster.PollerView;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.write.AggregateDocument;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Lock;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Map.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Polls scheduled feeds. A feed's next run starts everyMs after the end of its previous run, so runs
  * of one feed never overlap (not even across a replacement) and a slow feed delays only itself.
- * Each run is published on fanin.feed.{name} and kept as the feed's latest run. Confined to the registry's event loop.
+ * Each run is published on fanin.feed.{name} and kept as the feed's latest run.
+ *
+ * <p>In a cluster every node keeps a slot for every scheduled feed, but only the node holding the
+ * feed's poller lock (a Vert.x shared-data lock, which Hazelcast frees when its holder leaves or
+ * dies) runs it. The others follow the runs published on the feed's address, so that whichever
+ * takes over knows the latest run, the items already published and when the next run is due. A
+ * node tries the locks it lacks once when a slot is created, whenever a member leaves the cluster,
+ * and in a slow sweep one lock at a time. Confined to the registry's event loop.
  */
 final class FeedScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(FeedScheduler.class);
+  static final String NODE_HEADER = "fanin-node";
+  static final int MAX_SEEN_PER_FEED = 10_000;
   private final Vertx vertx;
   private final Aggregator aggregator;
   private final FeedDefinitionParser parser;
+  private final String node;
+  private final String lockPrefix;
+  private final long sweepMs;
+  private final PollerView view;
   private final Map<String, Slot> slots = new HashMap<>();
   private final Map<String, JsonObject> latest = new HashMap<>();
+  /** Items a feed already published; bounded per feed, the oldest forgotten first. */
+  private final Map<String, LinkedHashSet<String>> seen = new HashMap<>();
+  /** When each feed's last run ended (this node's clock), from its own runs or those it heard of. */
+  private final Map<String, Long> lastRunAt = new HashMap<>();
+  private long sweepTimer = -1;
+  private boolean sweeping;
+  private boolean stopped;
 
-  FeedScheduler(Vertx vertx, Aggregator aggregator, FeedDefinitionParser parser) {
+  FeedScheduler(Vertx vertx, Aggregator aggregator, FeedDefinitionParser parser, String node, String lockPrefix,
+      long sweepMs, PollerView view) {
     this.vertx = vertx;
     this.aggregator = aggregator;
     this.parser = parser;
+    this.node = node;
+    this.lockPrefix = lockPrefix;
+    this.sweepMs = sweepMs;
+    this.view = view;
+    scheduleSweep(sweepMs);
   }
 
-  /** One feed's schedule; replaced whole when the feed changes. */
+  /** One feed's schedule on this node; replaced whole when the feed changes. */
   private final class Slot {
     final Feed feed;
     /** The end of the replaced slot's last run: this slot's first run waits for it. */
     final Future<Void> previous;
+    final MessageConsumer<JsonObject> follower;
+    Lock lock;
+    boolean acquiring;
     long timer = -1;
     boolean running;
     boolean cancelled;
@@ -46,6 +88,7 @@ final class FeedScheduler {
     Slot(Feed feed, Future<Void> previous) {
       this.feed = feed;
       this.previous = previous;
+      this.follower = vertx.eventBus().consumer(FeedAddresses.runs(feed.name()), this::heard);
     }
 
     /** Completes when no run of this slot, nor of the slots it replaced, is in flight. */
@@ -53,8 +96,54 @@ final class FeedScheduler {
       return running ? runDone.future() : previous;
     }
 
+    /** A run published by another node (the poller before this one, or the current one). */
+    void heard(Message<JsonObject> message) {
+      if (node.equals(message.headers().get(NODE_HEADER)) || cancelled || message.body() == null) {
+        return;
+      }
+      JsonObject run = message.body();
+      remember(feed.name(), run.getJsonArray("items"));
+      latest.put(feed.name(), run);
+      lastRunAt.put(feed.name(), System.currentTimeMillis());
+    }
+
+    /** Tries this feed's poller lock once, without waiting for it. */
+    Future<Void> tryLead() {
+      if (lock != null || acquiring || cancelled) {
+        return Future.succeededFuture();
+      }
+      acquiring = true;
+      return vertx.sharedData().getLockWithTimeout(lockPrefix + feed.name(), 1)
+          .onSuccess(acquired -> {
+            acquiring = false;
+            if (cancelled) {
+              acquired.release();
+              return;
+            }
+            LOG.info("polling feed {} on this node ({})", feed.name(), node);
+            lead(acquired);
+            previous.onComplete(v -> runAfter(dueIn()));
+          })
+          .otherwise(t -> {
+            acquiring = false;
+            return null;
+          })
+          .mapEmpty();
+    }
+
+    void lead(Lock acquired) {
+      lock = acquired;
+      view.polling(feed.name(), true);
+    }
+
+    /** How long until the next run: everyMs after the last run this node knows of. */
+    long dueIn() {
+      Long last = lastRunAt.get(feed.name());
+      return last == null ? 1 : last + feed.schedule().everyMs() - System.currentTimeMillis();
+    }
+
     void runAfter(long delay) {
-      if (cancelled) {
+      if (cancelled || lock == null) {
         return;
       }
       timer = vertx.setTimer(Math.max(1, delay), t -> {
@@ -79,22 +168,24 @@ final class FeedScheduler {
       runDone = Promise.promise();
       AggregateDocument document = new AggregateDocument(spec.sources().size());
       String runAt = Instant.now().toString();
-      io.vertx.core.Future<dev.fanin.aggregate.AggregateSummary> summary;
+      Future<AggregateSummary> summary;
       try {
-        summary = aggregator.start(spec, document, dev.fanin.aggregate.RunInfo.anonymous().withFeed(feed.name())).summary();
-      } catch (dev.fanin.aggregate.OverloadedException e) {
+        summary = aggregator.start(spec, document, RunInfo.anonymous().withFeed(feed.name())).summary();
+      } catch (OverloadedException e) {
         // shed like any other aggregation; the next run comes at the usual time
-        summary = io.vertx.core.Future.failedFuture(e);
+        summary = Future.failedFuture(e);
       }
       summary.onComplete(ar -> {
         running = false;
         runDone.complete();
+        lastRunAt.put(feed.name(), System.currentTimeMillis());
         if (ar.succeeded() && !cancelled) {
           JsonObject run = new JsonObject(document.encode(ar.result()))
               .put("feed", feed.name()).put("runAt", runAt);
           onlyNewItems(feed.name(), run);
           latest.put(feed.name(), run);
-          vertx.eventBus().publish(FeedAddresses.runs(feed.name()), run);
+          vertx.eventBus().publish(FeedAddresses.runs(feed.name()), run,
+              new DeliveryOptions().addHeader(NODE_HEADER, node));
         }
         // timed from the end of this run, so a slow upstream stretches the period instead of
         // starting the next run the moment this one ends
@@ -102,10 +193,18 @@ final class FeedScheduler {
       });
     }
 
-    void cancel() {
+    /** Stops this slot; its lock is released unless handed over to the slot replacing it. */
+    void cancel(boolean keepLock) {
       cancelled = true;
       if (timer >= 0) {
         vertx.cancelTimer(timer);
+      }
+      follower.unregister();
+      if (lock != null && !keepLock) {
+        Lock held = lock;
+        // released once the last run ended, so that the next poller cannot overlap it
+        finished().onComplete(v -> held.release());
+        view.polling(feed.name(), false);
       }
     }
   }
@@ -115,63 +214,99 @@ final class FeedScheduler {
     Slot old = slots.remove(feed.name());
     Future<Void> previous = Future.succeededFuture();
     if (old != null) {
-      old.cancel();
       // a run of the old definition may still be in flight: the new one must not overlap it
       previous = old.finished();
     }
-    if (feed.schedule() == null) {
-      latest.remove(feed.name());
+    if (feed.schedule() == null || stopped) {
+      if (old != null) {
+        old.cancel(false);
+      }
+      forget(feed.name());
       return;
     }
     Slot slot = new Slot(feed, previous);
     slots.put(feed.name(), slot);
-    previous.onComplete(v -> slot.runAfter(1));
+    if (old != null && old.lock != null) {
+      // this node polls the feed already: the new definition keeps the lock and runs as soon as
+      // the old one's run in flight (if any) ended
+      Lock handedOver = old.lock;
+      old.cancel(true);
+      slot.lead(handedOver);
+      previous.onComplete(v -> slot.runAfter(1));
+    } else {
+      if (old != null) {
+        old.cancel(false);
+      }
+      slot.tryLead();
+    }
   }
 
-  /** Items a feed already published; bounded per feed, the oldest forgotten first. */
-  private final Map<String, java.util.LinkedHashSet<String>> seen = new HashMap<>();
-  static final int MAX_SEEN_PER_FEED = 10_000;
-
-  /**
-   * Keeps in a run's merged items only those not published by earlier runs of the feed (by id and
-   * canonical link), so subscribers receive a stream of new items, not the same page again.
-   */
+  /** Items already published are dropped from a run, so subscribers get new items only. */
   private void onlyNewItems(String name, JsonObject run) {
-    io.vertx.core.json.JsonArray items = run.getJsonArray("items");
+    JsonArray items = run.getJsonArray("items");
     if (items == null) {
       return;
     }
-    java.util.LinkedHashSet<String> known = seen.computeIfAbsent(name, n -> new java.util.LinkedHashSet<>());
-    io.vertx.core.json.JsonArray fresh = new io.vertx.core.json.JsonArray();
+    LinkedHashSet<String> known = seen.computeIfAbsent(name, n -> new LinkedHashSet<>());
+    JsonArray fresh = new JsonArray();
     for (int i = 0; i < items.size(); i++) {
       JsonObject item = items.getJsonObject(i);
-      String id = item.getString("id") == null ? null : "id:" + item.getString("id");
-      String canonical = dev.fanin.aggregate.Timeline.canonicalLink(item.getString("link"));
-      String link = canonical == null ? null : "link:" + canonical;
-      if ((id != null && known.contains(id)) || (link != null && known.contains(link))) {
+      List<String> keys = keys(item);
+      if (keys.stream().anyMatch(known::contains)) {
         continue;
       }
       fresh.add(item);
-      if (id != null) {
-        known.add(id);
-      }
-      if (link != null) {
-        known.add(link);
-      }
+      known.addAll(keys);
     }
-    while (known.size() > MAX_SEEN_PER_FEED) {
-      known.remove(known.iterator().next());
-    }
+    trim(known);
     run.put("items", fresh);
   }
 
-  void remove(String name) {
+  /** Adds the items of a run published elsewhere to what this feed has already published. */
+  private void remember(String name, JsonArray items) {
+    if (items == null) {
+      return;
+    }
+    LinkedHashSet<String> known = seen.computeIfAbsent(name, n -> new LinkedHashSet<>());
+    for (int i = 0; i < items.size(); i++) {
+      if (items.getValue(i) instanceof JsonObject item) {
+        known.addAll(keys(item));
+      }
+    }
+    trim(known);
+  }
+
+  /** An item is the same item again if its id or its canonical link was seen. */
+  private static List<String> keys(JsonObject item) {
+    List<String> keys = new ArrayList<>(2);
+    if (item.getValue("id") instanceof String id) {
+      keys.add("id:" + id);
+    }
+    String canonical = item.getValue("link") instanceof String link ? Timeline.canonicalLink(link) : null;
+    if (canonical != null) {
+      keys.add("link:" + canonical);
+    }
+    return keys;
+  }
+
+  private static void trim(LinkedHashSet<String> known) {
+    while (known.size() > MAX_SEEN_PER_FEED) {
+      known.remove(known.iterator().next());
+    }
+  }
+
+  private void forget(String name) {
     seen.remove(name);
+    latest.remove(name);
+    lastRunAt.remove(name);
+  }
+
+  void remove(String name) {
     Slot old = slots.remove(name);
     if (old != null) {
-      old.cancel();
+      old.cancel(false);
     }
-    latest.remove(name);
+    forget(name);
   }
 
   JsonObject latest(String name) {
@@ -183,9 +318,52 @@ final class FeedScheduler {
     return slot != null && slot.running;
   }
 
+  /** A member left the cluster: the locks it held are free now, so try them without waiting. */
+  void memberLeft() {
+    sweep();
+  }
+
+  private void scheduleSweep(long delay) {
+    if (!stopped) {
+      sweepTimer = vertx.setTimer(delay, t -> {
+        sweepTimer = -1;
+        sweep();
+      });
+    }
+  }
+
+  /** Tries, one after the other, the locks of the feeds this node does not poll. */
+  private void sweep() {
+    if (sweeping || stopped) {
+      return;
+    }
+    sweeping = true;
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+      sweepTimer = -1;
+    }
+    ArrayDeque<Slot> todo = new ArrayDeque<>();
+    slots.values().stream().filter(s -> s.lock == null).forEach(todo::add);
+    sweepNext(todo);
+  }
+
+  private void sweepNext(ArrayDeque<Slot> todo) {
+    Slot next = todo.poll();
+    if (next == null || stopped) {
+      sweeping = false;
+      scheduleSweep(sweepMs);
+      return;
+    }
+    next.tryLead().onComplete(v -> sweepNext(todo));
+  }
+
   void stopAll() {
-    for (Entry<String, Slot> e : slots.entrySet()) {
-      e.getValue().cancel();
+    stopped = true;
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    for (Slot slot : slots.values()) {
+      slot.cancel(false);
     }
     slots.clear();
   }

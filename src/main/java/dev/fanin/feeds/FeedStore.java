@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Persists feeds as one JSON file each under {dataDir}/feeds, through Vert.x's asynchronous file
+ * Persists feed records (see {@link FeedRecord}: definitions and tombstones, with revisions) as
+ * one JSON file each under {dataDir}/feeds, through Vert.x's asynchronous file
  * system. A write goes to a temporary file, is forced to disk, then renamed over the old one, and
  * the folder is forced too: after a crash at any point a feed file is either the old or the new
  * version, never a torn one.
@@ -70,7 +71,12 @@ public final class FeedStore {
         .recover(t -> fs.delete(temp).otherwiseEmpty().compose(v -> Future.failedFuture(t)));
   }
 
-  /** Removes a feed durably. */
+  /** Writes a feed record durably. */
+  public Future<Void> write(FeedRecord record) {
+    return write(record.name(), record.fileContent());
+  }
+
+  /** Removes a feed's file durably (tombstones are written, not removed: see FeedsVerticle). */
   public Future<Void> delete(String name) {
     String target = dir.resolve(name + SUFFIX).toString();
     return fs.exists(target)

@@ -43,7 +43,7 @@ public final class HttpVerticle extends VerticleBase {
     DefinitionParser definitions = new DefinitionParser(services.live());
     FeedDefinitionParser feedParser = new FeedDefinitionParser(definitions, config.feeds());
     FeedRuns feedRuns = new FeedRuns(vertx.eventBus(), feedParser);
-    new BusIntake(vertx.eventBus(), aggregator, definitions, feedRuns).register();
+    new BusIntake(vertx.eventBus(), aggregator, definitions, feedRuns, dev.fanin.cluster.Clustering.nodeId(vertx)).register();
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())

@@ -1,6 +1,7 @@
 package dev.fanin.http;
 
 import dev.fanin.ProcessServices;
+import dev.fanin.cluster.Clustering;
 import dev.fanin.config.FaninConfig;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
@@ -20,7 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** What operators look at: health, readiness, metrics and circuit breakers. */
+/** What operators look at: health, readiness, metrics, circuit breakers and the cluster. */
 final class OperationsRoutes {
   private final Vertx vertx;
   private final ProcessServices services;
@@ -41,12 +42,34 @@ final class OperationsRoutes {
         .register("dataDir", 2_000, promise -> dataDirWritable().onComplete(ar -> promise.complete(ar.succeeded()
             ? Status.OK()
             : Status.KO(new JsonObject().put("reason", "cannot write to " + feedsDir() + ": " + ar.cause().getMessage())))))
-        .register("breakers", promise -> promise.complete(Status.OK(breakerStates())));
+        .register("breakers", promise -> promise.complete(Status.OK(breakerStates())))
+        .register("cluster", promise -> promise.complete(clusterStatus()));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics().registry()));
     router.get("/v1/circuits").handler(this::circuits);
+    router.get("/v1/cluster").handler(ctx -> ctx.json(clusterJson()));
+  }
+
+  /** Ready when not clustered, or while this node is an active member. */
+  private Status clusterStatus() {
+    if (!vertx.isClustered()) {
+      return Status.OK(new JsonObject().put("clustered", false));
+    }
+    boolean active = Clustering.active(vertx);
+    JsonObject data = new JsonObject().put("node", Clustering.nodeId(vertx))
+        .put("members", Clustering.members(vertx).size());
+    return active ? Status.OK(data) : Status.KO(data.put("reason", "not a member of the cluster"));
+  }
+
+  /** This node, the members it sees and the scheduled feeds it polls. */
+  private JsonObject clusterJson() {
+    return new JsonObject()
+        .put("clustered", vertx.isClustered())
+        .put("node", Clustering.nodeId(vertx))
+        .put("members", new JsonArray(Clustering.members(vertx).stream().sorted().toList()))
+        .put("polling", new JsonArray(services.pollers().feeds()));
   }
 
   private Path feedsDir() {

@@ -334,15 +334,41 @@ class FeedRegistryHttpTest {
     Path file = dataDir.resolve("feeds/disk.json");
     JsonObject v1 = definition(source("a", URL));
     assertEquals(201, put(fanin, "disk", v1, null).statusCode());
-    assertEquals(v1, new JsonObject(Files.readString(file)));
+    JsonObject stored = new JsonObject(Files.readString(file));
+    assertEquals(v1, stored.getJsonObject("definition"));
+    assertEquals(1L, stored.getLong("rev"));
     JsonObject v2 = definition(source("a", URL + "?v=2"));
     assertEquals(200, put(fanin, "disk", v2, null).statusCode());
-    assertEquals(v2, new JsonObject(Files.readString(file)));
+    stored = new JsonObject(Files.readString(file));
+    assertEquals(v2, stored.getJsonObject("definition"));
+    assertEquals(2L, stored.getLong("rev"));
     assertEquals(204, delete(fanin, "disk", null).statusCode());
     assertFalse(Files.exists(file));
     try (Stream<Path> files = Files.list(dataDir.resolve("feeds"))) {
       List<String> temps = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
       assertEquals(List.of(), temps);
+    }
+  }
+
+  @Test
+  void aBareDefinitionFileFromBeforeRevisionsStillLoads() throws IOException {
+    Path data = tempDir("fanin-feeds-legacy");
+    Files.createDirectories(data.resolve("feeds"));
+    JsonObject legacy = definition(source("a", URL));
+    Files.writeString(data.resolve("feeds/legacy.json"), legacy.encodePrettily());
+    // an own Vert.x, like the restart test below: its own fanin.feeds.* addresses
+    Vertx own = Vertx.vertx();
+    FaninHarness node = new FaninHarness(own, new JsonObject().put("feeds", new JsonObject().put("dataDir", data.toString())));
+    try {
+      HttpResponse<Buffer> got = get(node, "/v1/feeds/legacy");
+      assertEquals(200, got.statusCode());
+      assertEquals(legacy, got.bodyAsJsonObject().getJsonObject("definition"));
+      // the next change writes it as revision 1
+      assertEquals(200, put(node, "legacy", definition(source("b", URL)), null).statusCode());
+      assertEquals(1L, new JsonObject(Files.readString(data.resolve("feeds/legacy.json"))).getLong("rev"));
+    } finally {
+      node.stop();
+      own.close().await();
     }
   }
 
