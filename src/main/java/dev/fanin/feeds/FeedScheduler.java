@@ -318,9 +318,15 @@ final class FeedScheduler {
     return slot != null && slot.running;
   }
 
-  /** A member left the cluster: the locks it held are free now, so try them without waiting. */
+  /**
+   * A member left the cluster: the locks it held are freed as Hazelcast cleans up after it, so try
+   * them at once and twice more shortly after, rather than wait for the slow sweep.
+   */
   void memberLeft() {
     sweep();
+    for (long delay : new long[] {250, 1_000}) {
+      vertx.setTimer(delay, t -> sweep());
+    }
   }
 
   private void scheduleSweep(long delay) {
