@@ -24,6 +24,8 @@ public final class Clustering {
   /** The id of a process that is not clustered, for headers and logs. */
   private static final String LOCAL_NODE = "local-" + UUID.randomUUID();
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Clustering.class);
+
   private Clustering() {}
 
   /** Joins the cluster and returns the clustered Vert.x; fails if no member list or port works. */
@@ -127,8 +129,9 @@ public final class Clustering {
   }
 
   /**
-   * Runs an action on the caller's context whenever a member leaves the cluster (gracefully or
-   * declared dead); returns what removes the listener. Nothing happens when not clustered.
+   * Logs members joining and leaving, and runs an action on the caller's context whenever a member
+   * leaves (gracefully or declared dead); returns what removes the listener. Nothing happens when
+   * not clustered.
    */
   public static Runnable onMemberLeft(Vertx vertx, Runnable action) {
     ClusterManager manager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
@@ -140,10 +143,14 @@ public final class Clustering {
     UUID id = cluster.addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
       @Override
       public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+        LOG.info("cluster member joined: {} at {} ({} members)", event.getMember().getUuid(),
+            event.getMember().getAddress(), event.getMembers().size());
       }
 
       @Override
       public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+        LOG.warn("cluster member left: {} at {} ({} members)", event.getMember().getUuid(),
+            event.getMember().getAddress(), event.getMembers().size());
         context.runOnContext(v -> action.run());
       }
     });
