@@ -18,7 +18,7 @@ import io.vertx.core.Vertx;
 public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, ApiKeys keys, RateLimiter rates,
     FaninMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready, LiveConfig live,
     FeedDecoder feedDecoder, LoadShedder upstreamSlots, dev.fanin.cache.ResponseCache cache,
-    dev.fanin.cache.Coalescer coalescer, dev.fanin.cluster.PollerView pollers) {
+    dev.fanin.cache.Coalescer coalescer, dev.fanin.cluster.PollerView pollers, dev.fanin.fetch.Lanes lanes) {
 
   public static ProcessServices create(Vertx vertx, LiveConfig live, FaninMetrics metrics) {
     FaninConfig config = live.get();
@@ -36,7 +36,8 @@ public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, Api
         new LoadShedder(),
         new dev.fanin.cache.ResponseCache(config.cache().maxBytes()),
         new dev.fanin.cache.Coalescer(vertx),
-        new dev.fanin.cluster.PollerView());
+        new dev.fanin.cluster.PollerView(),
+        new dev.fanin.fetch.Lanes());
     java.util.concurrent.atomic.AtomicReference<FaninConfig.Breaker> breakerConfig =
         new java.util.concurrent.atomic.AtomicReference<>(config.breaker());
     live.onChange(next -> {

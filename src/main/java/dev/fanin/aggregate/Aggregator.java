@@ -63,7 +63,7 @@ public final class Aggregator {
             .log();
       }
     });
-    aggregation.start(pipeline.forAggregation(spec.concurrency()));
+    aggregation.start(pipeline.forAggregation(spec.concurrency(), spec.sources().size()));
     return aggregation;
   }
 }

@@ -25,6 +25,15 @@ public final class Aggregators {
   private Aggregators() {}
 
   public static Aggregator create(Vertx vertx, FaninConfig config, ProcessServices services, int share) {
+    return create(vertx, config, services, share, false);
+  }
+
+  /**
+   * As above; with {@code lane}, the client also serves the other loops' large aggregations (see
+   * {@link dev.fanin.fetch.Lanes}) until the calling verticle stops.
+   */
+  public static Aggregator create(Vertx vertx, FaninConfig config, ProcessServices services, int share,
+      boolean lane) {
     BreakerRegistry breakers = services.breakers();
     FaninConfig.Client c = config.client();
     HttpClient client = vertx.createHttpClient(
@@ -38,13 +47,21 @@ public final class Aggregators {
             .setMaxWaitQueueSize(ceilDiv(c.maxWaitQueue(), share)));
     HttpFetcher http = new HttpFetcher(vertx, client, c.connectTimeoutMs(), services.upstreamSlots(),
         () -> config.client().maxConnections());
+    if (lane) {
+      io.vertx.core.internal.ContextInternal context = (io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext();
+      Runnable remove = services.lanes().add(context, http);
+      context.addCloseHook(completion -> {
+        remove.run();
+        completion.succeed();
+      });
+    }
     LiveConfig live = services.live();
     UpstreamPolicy policy = new UpstreamPolicy(() -> live.get().upstream(),
         config.demo().enabled() ? config.http().port() : -1);
     // one small pool for the process (shared by name): feed parsing and large projections
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("fanin-decode", DECODE_THREADS, 30, TimeUnit.SECONDS);
     ResultDecoder decoder = new ResultDecoder(workers, services.feedDecoder());
-    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, services.metrics(), services.cache(), services.coalescer()), live, services.shedder(),
+    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, services.metrics(), services.cache(), services.coalescer(), services.lanes()), live, services.shedder(),
         services.metrics(), decoder);
   }
 

@@ -1,30 +1,36 @@
 package dev.fanin.fetch;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
- * Bytes of upstream bodies one aggregation may hold at once. Used from the aggregation's event
- * loop only, so it needs no synchronisation.
+ * Bytes of upstream bodies one aggregation may hold at once. Its requests may be received on
+ * several event loops (see {@link SpreadingFetcher}), so it is atomic.
  */
 public final class ByteBudget {
-  private long remaining;
+  private final AtomicLong remaining;
 
   public ByteBudget(long bytes) {
-    this.remaining = bytes;
+    this.remaining = new AtomicLong(bytes);
   }
 
   /** Takes n bytes; false (taking nothing) when fewer remain. */
   public boolean take(long n) {
-    if (n > remaining) {
-      return false;
+    while (true) {
+      long now = remaining.get();
+      if (n > now) {
+        return false;
+      }
+      if (remaining.compareAndSet(now, now - n)) {
+        return true;
+      }
     }
-    remaining -= n;
-    return true;
   }
 
   public void giveBack(long n) {
-    remaining += n;
+    remaining.addAndGet(n);
   }
 
   public long remaining() {
-    return remaining;
+    return remaining.get();
   }
 }

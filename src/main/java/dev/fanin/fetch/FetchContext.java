@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The mutable state of one source while it is fetched: its deadline, its cancellation, the byte
- * budget it shares with its aggregation, and counters for the result. Confined to one event loop.
+ * budget it shares with its aggregation, and counters for the result. Confined to one event loop
+ * (a request sent from another loop gets its own copy: see SpreadingFetcher).
  */
 public final class FetchContext {
   private final long startNanos;
@@ -95,6 +96,24 @@ public final class FetchContext {
 
   public long maxBodyBytes() {
     return maxBodyBytes;
+  }
+
+  /**
+   * A context for sending this source's request from another event loop: the same deadline, byte
+   * budget, body bound and request id, with its own cancellation and attempt count.
+   */
+  FetchContext copyForLane() {
+    return new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).trusted(trusted);
+  }
+
+  /** Counts the attempts made through a copy (back on this context's loop). */
+  void absorbAttempts(FetchContext copy) {
+    if (copy.attempts > 0) {
+      if (attempts == 0) {
+        firstAttemptNanos = copy.firstAttemptNanos;
+      }
+      attempts += copy.attempts;
+    }
   }
 
   /** Called by the HTTP layer each time a request is really sent upstream. */

@@ -8,7 +8,7 @@ import io.vertx.core.Vertx;
 /**
  * Stacks the fetch decorators. This is the one place that shows the whole pipeline:
  * redirects → SSRF guard → cache → coalescing → retry → circuit breaker → per-aggregation
- * concurrency limit → metering → HTTP.
+ * concurrency limit → metering → (lanes) → HTTP.
  *
  * <p>Redirects sit outermost so every hop passes the guard again; the guard sits before retry so a
  * refused source is refused once, and resolves the host once per hop.
@@ -16,6 +16,9 @@ import io.vertx.core.Vertx;
  * <p>Retry sits outside the breaker so each attempt is judged by the breaker and an open breaker
  * stops retries at once; the limit sits inside so a source waiting out its backoff does not hold
  * one of its aggregation's slots.
+ *
+ * <p>A large aggregation's HTTP exchanges are spread over the process's lanes (one per intake event
+ * loop); every layer above them stays on the aggregation's own loop.
  */
 public final class FetchPipeline {
   private final Vertx vertx;
@@ -26,11 +29,19 @@ public final class FetchPipeline {
   private final FaninMetrics metrics;
   private final dev.fanin.cache.ResponseCache cache;
   private final dev.fanin.cache.Coalescer coalescer;
+  private final Lanes lanes;
+
+  /**
+   * Aggregations of at least this many sources send from every lane; smaller ones stay on their
+   * own loop, where a hop to another loop would cost more than it saves.
+   */
+  public static final int SPREAD_MIN_SOURCES = 16;
 
   public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers,
       java.util.function.Supplier<FaninConfig.Retry> retry,
       UpstreamPolicy policy, FaninMetrics metrics, dev.fanin.cache.ResponseCache cache,
-      dev.fanin.cache.Coalescer coalescer) {
+      dev.fanin.cache.Coalescer coalescer, Lanes lanes) {
+    this.lanes = lanes;
     this.cache = cache;
     this.coalescer = coalescer;
     this.metrics = metrics;
@@ -41,9 +52,19 @@ public final class FetchPipeline {
     this.retry = retry;
   }
 
-  /** A fetcher for one aggregation, allowing at most {@code concurrency} requests in flight. */
-  public Fetcher forAggregation(int concurrency) {
-    Fetcher limited = new LimitingFetcher(new MeteredFetcher(http, metrics), new AsyncSemaphore(concurrency));
+  /**
+   * A fetcher for one aggregation of {@code sources} sources, allowing at most {@code concurrency}
+   * requests in flight.
+   */
+  public Fetcher forAggregation(int concurrency, int sources) {
+    Fetcher sending = http;
+    if (sources >= SPREAD_MIN_SOURCES && concurrency > 1) {
+      java.util.List<Lanes.Lane> all = lanes.snapshot();
+      if (all.size() > 1) {
+        sending = new SpreadingFetcher(http, all);
+      }
+    }
+    Fetcher limited = new LimitingFetcher(new MeteredFetcher(sending, metrics), new AsyncSemaphore(concurrency));
     Fetcher guarded = new BreakingFetcher(limited, breakers);
     Fetcher retried = new RetryingFetcher(guarded, vertx, retry);
     Fetcher cached = new dev.fanin.cache.CachingFetcher(coalescer.wrap(retried), cache);

@@ -35,6 +35,11 @@ public record FetchRequest(
         address, context);
   }
 
+  /** The same request with another context (a copy for another event loop). */
+  public FetchRequest withContext(FetchContext other) {
+    return new FetchRequest(sourceId, method, url, headers, body, contentType, timeoutMs, retries, server, other);
+  }
+
   /** The origin (scheme, host, port) this request goes to; breakers and limits are keyed by it. */
   public String origin() {
     return Origins.of(url);

@@ -73,7 +73,10 @@ final class AggregateRoute {
       writer.open();
       aggregation.summary().compose(writer::finish);
     }
-    response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
+    if (!response.ended()) {
+      // an aggregation whose every source failed at once (open breakers) has answered already
+      response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
+    }
   }
 
   private static boolean isJson(String contentType) {

@@ -1,0 +1,121 @@
+package dev.fanin.http;
+
+import static dev.fanin.testing.Eventually.eventually;
+import static dev.fanin.testing.FaninHarness.source;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanin.testing.FakeUpstream;
+import dev.fanin.testing.FaninHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With two intake event loops, a large aggregation sends from both loops' clients (lanes), while
+ * its deadline, cancellation, byte budget and attempt counts still hold for every source.
+ */
+class LaneSpreadingTest {
+  static Vertx vertx;
+  static FakeUpstream upstream;
+  static FaninHarness fanin;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    upstream = new FakeUpstream(vertx).start();
+    // two lanes of 4 connections per origin each (8 / 2 instances)
+    fanin = new FaninHarness(vertx, new JsonObject()
+        .put("http", new JsonObject().put("instances", 2))
+        .put("client", new JsonObject().put("maxConnectionsPerOrigin", 8))
+        // the deadline test times sources out on purpose: keep the breaker out of the other tests
+        .put("breaker", new JsonObject().put("maxFailures", 100_000)));
+  }
+
+  @AfterAll
+  static void stop() {
+    fanin.stop();
+    upstream.stop();
+    vertx.close().await();
+  }
+
+  @BeforeEach
+  void reset() {
+    upstream.resetCounters();
+  }
+
+  static JsonObject sources(int n, String query) {
+    JsonArray list = new JsonArray();
+    for (int i = 0; i < n; i++) {
+      list.add(source("s" + i, upstream.url(query + "&i=" + i)));
+    }
+    return new JsonObject().put("sources", list).put("concurrency", n);
+  }
+
+  @Test
+  void aLargeAggregationUsesTheConnectionPoolsOfBothLoops() {
+    HttpResponse<Buffer> res = fanin.aggregate(sources(16, "delay=300"));
+    assertEquals(200, res.statusCode(), res.bodyAsString());
+    JsonObject results = res.bodyAsJsonObject().getJsonObject("results");
+    // one loop's pool holds 4 connections; both together hold 8
+    assertEquals(8, upstream.maxInFlight.get(), "requests in flight at once");
+    for (String id : results.fieldNames()) {
+      assertEquals("ok", results.getJsonObject(id).getString("status"));
+      assertEquals(1, results.getJsonObject(id).getInteger("attempts"), id);
+    }
+  }
+
+  @Test
+  void aSmallAggregationStaysOnItsOwnLoop() {
+    JsonObject small = sources(8, "delay=300");
+    assertEquals(200, fanin.aggregate(small).statusCode());
+    assertEquals(4, upstream.maxInFlight.get(), "one loop's pool only");
+  }
+
+  @Test
+  void theDeadlineEndsSourcesSentFromTheOtherLoopAndResetsTheirConnections() {
+    JsonObject slow = sources(16, "delay=5000").put("deadlineMs", 300);
+    long started = System.currentTimeMillis();
+    HttpResponse<Buffer> res = fanin.aggregate(slow);
+    long took = System.currentTimeMillis() - started;
+    assertTrue(took < 2_000, "answered at the deadline, took " + took + " ms");
+    JsonObject results = res.bodyAsJsonObject().getJsonObject("results");
+    for (String id : results.fieldNames()) {
+      assertEquals("timeout", results.getJsonObject(id).getJsonObject("error").getString("kind"), id);
+    }
+    // the 8 requests in flight (4 per loop) are reset, so the upstream sees their connections close
+    assertTrue(eventually(3_000, () -> upstream.connectionsClosed.get() >= 8),
+        "connections reset: " + upstream.connectionsClosed.get());
+  }
+
+  @Test
+  void theByteBudgetIsSharedByBothLoops() {
+    // 16 bodies of 10 KB against a 40 KB budget: whatever the loop, no more than 4 fit
+    FaninHarness tight = new FaninHarness(vertx, new JsonObject()
+        .put("http", new JsonObject().put("instances", 2))
+        .put("aggregate", new JsonObject().put("maxAggregateBytes", 40_000)));
+    try {
+      JsonObject results = tight.aggregate(sources(16, "size=10000")).bodyAsJsonObject().getJsonObject("results");
+      int ok = 0;
+      int tooLarge = 0;
+      for (String id : results.fieldNames()) {
+        JsonObject r = results.getJsonObject(id);
+        if ("ok".equals(r.getString("status"))) {
+          ok++;
+        } else if ("too_large".equals(r.getJsonObject("error").getString("kind"))) {
+          tooLarge++;
+        }
+      }
+      assertTrue(ok <= 4 && ok >= 1, "at most 4 bodies of 10 KB fit 40 KB, got " + ok);
+      assertEquals(16, ok + tooLarge);
+    } finally {
+      tight.stop();
+    }
+  }
+}
