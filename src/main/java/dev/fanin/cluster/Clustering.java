@@ -26,6 +26,9 @@ public final class Clustering {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Clustering.class);
 
+  /** Seconds without a heartbeat after which a member is declared dead. */
+  public static final int MEMBER_TIMEOUT_SECONDS = 5;
+
   private Clustering() {}
 
   /** Joins the cluster and returns the clustered Vert.x; fails if no member list or port works. */
@@ -55,7 +58,10 @@ public final class Clustering {
     // a member that stops answering (not only one whose socket closed) is declared dead in seconds,
     // so that its scheduled feeds move on promptly
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(MEMBER_TIMEOUT_SECONDS));
+    // a peer whose address vanished (a stopped container) does not refuse connections, it ignores
+    // them: give up on each reconnection attempt soon, so that the member is suspected in seconds
+    config.setProperty("hazelcast.socket.connect.timeout.seconds", "2");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
     if (!cluster.publicHost().isEmpty()) {
@@ -143,13 +149,13 @@ public final class Clustering {
     UUID id = cluster.addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
       @Override
       public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
-        LOG.info("cluster member joined: {} at {} ({} members)", event.getMember().getUuid(),
+        LOG.info("cluster member joined: {} at {} ({} members)", vertxNodeId(event.getMember()),
             event.getMember().getAddress(), event.getMembers().size());
       }
 
       @Override
       public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-        LOG.warn("cluster member left: {} at {} ({} members)", event.getMember().getUuid(),
+        LOG.warn("cluster member left: {} at {} ({} members)", vertxNodeId(event.getMember()),
             event.getMember().getAddress(), event.getMembers().size());
         context.runOnContext(v -> action.run());
       }
@@ -161,6 +167,12 @@ public final class Clustering {
         // the member is shutting down already
       }
     };
+  }
+
+  /** The node id Vert.x gives a member (what /v1/cluster shows), or Hazelcast's own id. */
+  private static String vertxNodeId(com.hazelcast.cluster.Member member) {
+    String id = member.getAttribute("__vertx.nodeId");
+    return id != null ? id : member.getUuid().toString();
   }
 
   /** Whether this node is an active cluster member (always true when not clustered). */
