@@ -29,10 +29,18 @@ public final class FeedRuns {
     });
   }
 
-  /** A request to the registry; its failures are ReplyExceptions carrying the HTTP status. */
+  /**
+   * A request to the registry; its failures are ReplyExceptions carrying the HTTP status. It goes to
+   * this process's own registry: in a cluster every node's registry reads and writes the same shared
+   * map, so crossing to another node would only add a hop, and a hop to a node that just died would
+   * wait for the send timeout.
+   */
   public Future<JsonObject> ask(String address, JsonObject body) {
-    return bus.<JsonObject>request(address, body).map(Message::body);
+    return bus.<JsonObject>request(address, body, LOCAL).map(Message::body);
   }
+
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL =
+      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true).setSendTimeout(10_000);
 
   /** Reads a JSON object of parameter values: strings, numbers and booleans are accepted. */
   public static Map<String, String> params(Object value) {
