@@ -40,7 +40,8 @@ FULL = {
     "big": {"n": 1000, "size": 102400, "concurrency": 100, "reps": 2},
     "feeds": {"items_1mb": 1900, "merge_sources": 200, "merge_items": 20, "reps": 5, "warm": 20},
     "cache": {"concurrent": 1000, "delay_ms": 1000},
-    "warmup": {"aggregations": 400, "n": 50, "big": 20, "streams": 50, "clients": 4},
+    # 4,000 aggregations of 50: the JIT needs thousands before the per-source cost settles (docs/performance.md)
+    "warmup": {"aggregations": 4000, "n": 50, "big": 20, "streams": 50, "clients": 4},
     "idle_connections": 10000,
 }
 
@@ -195,15 +196,15 @@ def scenario_fanout(cfg, ports, out):
         delay = cfg["fanout_delay"][n]
         body = spec_body(ports["upstream"], n, delay, n)
         row = {"n": n, "delay_ms": delay, "concurrency": n, "ideal_ms": delay}
-        recs = {"fanin": {"samples_ms": [], "server_ms": [], "errors": []},
-                "aiohttp": {"samples_ms": [], "server_ms": [], "errors": []}}
-        # one unmeasured warm rep per aggregator, then reps interleaved so drift hits both alike
-        for name in ("fanin", "aiohttp"):
+        names = ("fanin", "aiohttp", "bare")
+        recs = {name: {"samples_ms": [], "server_ms": [], "errors": []} for name in names}
+        # one unmeasured warm rep per aggregator, then reps interleaved so drift hits all alike
+        for name in names:
             r = timed_aggregations(ports[name], body, n, reps=0, warm=1)
             recs[name]["first_ms"] = r["first_ms"]
             recs[name]["errors"] += r["errors"]
         for rep in range(cfg["reps"]):
-            for name in ("fanin", "aiohttp"):
+            for name in names:
                 r = timed_aggregations(ports[name], body, n, reps=1, warm=0)
                 recs[name]["samples_ms"] += r["samples_ms"]
                 recs[name]["server_ms"] += r["server_ms"]
@@ -217,9 +218,9 @@ def scenario_fanout(cfg, ports, out):
                 recs[name]["waterfall_total_ms"], recs[name]["waterfall"] = wfs[(len(wfs) - 1) // 2]
             recs[name]["overhead_ms"] = sub(recs[name]["median_ms"], delay)
         row.update(recs)
-        log("fan-out N=%d delay=%d: fanin %s ms, aiohttp %s ms, fanin errors %d" % (
+        log("fan-out N=%d delay=%d: fanin %s ms, aiohttp %s ms, bare Vert.x %s ms, fanin errors %d" % (
             n, delay, fmt(recs["fanin"]["median_ms"], 1), fmt(recs["aiohttp"]["median_ms"], 1),
-            len(recs["fanin"]["errors"])))
+            fmt(recs["bare"]["median_ms"], 1), len(recs["fanin"]["errors"])))
         rows.append(row)
     out["fanout"] = rows
 
@@ -522,6 +523,13 @@ def warm_up(cfg, ports):
     for _ in range(5):
         cl.post("/v1/aggregate", big)
     cl.close()
+    # and the bare Vert.x floor gets the same JIT warm-up as fanin
+    cl = Client(ports["bare"], timeout=60)
+    for _ in range(per * wcfg["clients"]):
+        cl.post("/v1/aggregate", body)
+    for _ in range(wcfg["big"]):
+        cl.post("/v1/aggregate", big)
+    cl.close()
     log("warm-up: %d aggregations of %d + %d of %d + %d streams in %.1f s (%d non-200)" % (
         per * wcfg["clients"], wcfg["n"], wcfg["big"], big_n, wcfg["streams"], time.monotonic() - t0, len(errors)))
     return {"aggregations": per * wcfg["clients"], "n": wcfg["n"], "big": wcfg["big"], "streams": wcfg["streams"],
@@ -582,7 +590,7 @@ def build_rows(cfg, out, quick):
 
     def add(**kw):
         base = {"key": "", "scenario": "", "ideal": "-", "fanin": "-", "delta": "-", "ratio": "-", "aiohttp": "-",
-                "aio_delta": "-", "sequential": "-", "target": "", "met": None, "value": None}
+                "aio_delta": "-", "bare_delta": "-", "sequential": "-", "target": "", "met": None, "value": None}
         base.update(kw)
         rows.append(base)
 
@@ -596,6 +604,7 @@ def build_rows(cfg, out, quick):
             ideal=fmt(r["ideal_ms"]), fanin=fmt(f["median_ms"], 1), delta=fmt(f["overhead_ms"], 1, True),
             ratio=fmt(div(f["median_ms"], r["ideal_ms"]), 3), aiohttp=fmt(a["median_ms"], 1),
             aio_delta=fmt(a["overhead_ms"], 1, True), sequential=fmt(s["median_ms"], 0) if s else "-",
+            bare_delta=fmt(r["bare"]["overhead_ms"], 1, True) if r.get("bare") else "-",
             target="overhead <= %g ms" % tgt if tgt else "", met=met, value=f["median_ms"])
     b = out.get("bounded")
     if b:
@@ -691,6 +700,7 @@ def build_rows(cfg, out, quick):
 
 COLS = [("scenario", "scenario", "l"), ("ideal", "ideal", "r"), ("fanin", "fanin", "r"), ("delta", "fanin Δ", "r"),
         ("ratio", "ratio", "r"), ("aiohttp", "aiohttp", "r"), ("aio_delta", "aiohttp Δ", "r"),
+        ("bare_delta", "bare Vert.x Δ", "r"),
         ("sequential", "sequential", "r"), ("target", "target", "l"), ("met", "met", "l")]
 
 
@@ -789,7 +799,7 @@ def main(argv=None):
     started = datetime.datetime.now(datetime.timezone.utc)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     tmpdir = tempfile.mkdtemp(prefix="bench-run-")
-    ports = {k: procs.free_port() for k in ("upstream", "fanin", "aiohttp", "sequential")}
+    ports = {k: procs.free_port() for k in ("upstream", "fanin", "aiohttp", "sequential", "bare")}
     children = CHILDREN
     out = {"version": 1, "timestamp": started.isoformat(timespec="seconds"), "quick": args.quick,
            "scenarios_run": sorted(scen), "config": cfg, "machine": machine_info(), "ports": ports}
@@ -836,6 +846,13 @@ def main(argv=None):
                                                           "127.0.0.1", "2"], tmpdir, cwd=tmpdir)
         children.append(up)
         foreign.add_sid(up.pid)
+        # the floor of any Vert.x fan-out (scenario 1), on the same Vert.x as fanin, from a copy like the upstream
+        bare_src = os.path.join(tmpdir, "BareVertxAggregator.java")
+        shutil.copyfile(os.path.join(BENCH, "clients", "BareVertxAggregator.java"), bare_src)
+        bare = Proc("bare", ["java", "-XX:+UseSerialGC", "-Xms128m", "-Xmx128m", "-cp", up_cp, bare_src,
+                             str(ports["bare"])], tmpdir, cwd=tmpdir)
+        children.append(bare)
+        foreign.add_sid(bare.pid)
         py = sys.executable
         aio = Proc("aiohttp", [py, os.path.join(BENCH, "clients", "aiohttp_aggregator.py"), str(ports["aiohttp"])],
                    tmpdir, cwd=ROOT)
@@ -877,8 +894,10 @@ def main(argv=None):
 
         procs.wait_http(up, ports["upstream"], "/__stats", 60)
         procs.wait_http(aio, ports["aiohttp"], "/health", 30)
+        procs.wait_http(bare, ports["bare"], "/health", 60)
         procs.wait_http(seq, ports["sequential"], "/health", 30)
-        procs.wait_http(fanin, ports["fanin"], "/health", 60, ok=lambda st, b: st == 200 and b"UP" in b)
+        # ready, not just listening: fanin runs its JIT warm-up (warmup.ms) between the two
+        procs.wait_http(fanin, ports["fanin"], "/health/ready", 90, ok=lambda st, b: st == 200 and b"UP" in b)
         out["fanin_ready_s"] = round(time.monotonic() - t_start, 2)
         log("fanin healthy after %.2f s (pid %d)" % (out["fanin_ready_s"], fanin.pid))
         try:
