@@ -216,6 +216,47 @@ class ClusterTest {
   }
 
   @Test
+  void twoNodesWritingTheSameVersionAtOnceCannotBothWin() throws Exception {
+    FaninHarness a = cluster.node(0);
+    FaninHarness b = cluster.node(1);
+    assertEquals(201, put(a, "contested", definition(source("a", url("/v0"))), null).statusCode());
+    for (int round = 1; round <= 5; round++) {
+      // both nodes change the version they both read, at the same time: compare-and-set lets one through
+      String read = etagOf(a);
+      String aUrl = url("/a" + round);
+      String bUrl = url("/b" + round);
+      var fromA = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> put(a, "contested", definition(source("a", aUrl)), read));
+      var fromB = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> put(b, "contested", definition(source("a", bUrl)), read));
+      List<Integer> codes = new java.util.ArrayList<>(List.of(fromA.get().statusCode(), fromB.get().statusCode()));
+      java.util.Collections.sort(codes);
+      assertEquals(List.of(200, 412), codes, "round " + round);
+      String winner = fromA.get().statusCode() == 200 ? aUrl : bUrl;
+      for (FaninHarness node : List.of(a, b)) {
+        assertTrue(get(node, "/v1/feeds/contested").bodyAsString().contains(winner), "both nodes see the winner");
+      }
+    }
+  }
+
+  private static String etagOf(FaninHarness node) {
+    return get(node, "/v1/feeds/contested").getHeader("ETag");
+  }
+
+  @Test
+  void aChangeANodeMissedIsHealedByTheNextSync() {
+    FaninHarness a = cluster.node(0);
+    FaninHarness b = cluster.node(1);
+    // written straight into the shared map, as if B had missed the announcement
+    JsonObject record = new JsonObject().put("rev", 1).put("updatedAt", System.currentTimeMillis())
+        .put("definition", definition(source("a", url("/missed"))));
+    a.vertx.sharedData().<String, String>getAsyncMap("fanin.feeds").await().put("missed", record.encode()).await();
+    assertEquals(200, get(b, "/v1/feeds/missed").statusCode(), "readable at once: reads go to the map");
+    Path onB = cluster.dataDir(1).resolve("feeds/missed.json");
+    assertTrue(eventually(15_000, () -> read(onB).contains("/missed")), "persisted on B by the periodic sync");
+  }
+
+  @Test
   void theClusterEndpointNamesTheNodeAndItsMembers() {
     FaninHarness a = cluster.node(0);
     FaninHarness b = cluster.node(1);
