@@ -277,6 +277,8 @@ class FeedFormatsTest {
     assertTrue(FeedParser.looksLikeFeed(bytes("{\"version\": \"https://jsonfeed.org/version/1.1\"}"), null));
     assertTrue(FeedParser.looksLikeFeed(bytes("{\"version\":\"https:\\/\\/jsonfeed.org\\/version\\/1\"}"), null));
     assertFalse(FeedParser.looksLikeFeed(bytes("{\"version\": \"2\"}"), "application/json"));
+    assertTrue(FeedParser.looksLikeFeed(bytes("{\n  \"title\": \"t\",\n  \"version\" :\n \"https://jsonfeed.org/version/1\"}"), null));
+    assertFalse(FeedParser.looksLikeFeed(bytes("{\"home\": \"https://jsonfeed.org/\", \"version\": 1}"), null));
     assertFalse(FeedParser.looksLikeFeed(bytes("<!DOCTYPE html><html>"), "text/html"));
     assertFalse(FeedParser.looksLikeFeed(bytes("hello"), "text/plain"));
     assertFalse(FeedParser.looksLikeFeed(new byte[0], null));
