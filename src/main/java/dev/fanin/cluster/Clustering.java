@@ -128,9 +128,14 @@ public final class Clustering {
     return host.equals("0.0.0.0") || host.equals("::") || host.equals("*");
   }
 
+  /** The cluster manager of a clustered Vert.x, or null. */
+  private static ClusterManager manager(Vertx vertx) {
+    return vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+  }
+
   /** This process's node id: the cluster manager's in a cluster, else one fixed id per process. */
   public static String nodeId(Vertx vertx) {
-    ClusterManager manager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+    ClusterManager manager = manager(vertx);
     return manager == null ? LOCAL_NODE : manager.getNodeId();
   }
 
@@ -140,7 +145,7 @@ public final class Clustering {
    * not clustered.
    */
   public static Runnable onMemberLeft(Vertx vertx, Runnable action) {
-    ClusterManager manager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+    ClusterManager manager = manager(vertx);
     if (!(manager instanceof HazelcastClusterManager hazelcast) || hazelcast.getHazelcastInstance() == null) {
       return () -> { };
     }
@@ -177,13 +182,13 @@ public final class Clustering {
 
   /** Whether this node is an active cluster member (always true when not clustered). */
   public static boolean active(Vertx vertx) {
-    ClusterManager manager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+    ClusterManager manager = manager(vertx);
     return manager == null || manager.isActive();
   }
 
   /** The ids of the cluster's members as this node sees them (itself alone when not clustered). */
   public static List<String> members(Vertx vertx) {
-    ClusterManager manager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+    ClusterManager manager = manager(vertx);
     return manager == null ? List.of(LOCAL_NODE) : List.copyOf(manager.getNodes());
   }
 }

@@ -87,10 +87,6 @@ class ConcurrencyTest {
   }
 
   static JsonObject sources(int n, String query) {
-    JsonArray list = new JsonArray();
-    for (int i = 0; i < n; i++) {
-      list.add(source("s" + i, upstream.url(query + "&i=" + i)));
-    }
-    return new JsonObject().put("sources", list);
+    return FaninHarness.sources(upstream, n, query);
   }
 }

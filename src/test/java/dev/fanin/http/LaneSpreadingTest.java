@@ -1,7 +1,6 @@
 package dev.fanin.http;
 
 import static dev.fanin.testing.Eventually.eventually;
-import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +8,6 @@ import dev.fanin.testing.FakeUpstream;
 import dev.fanin.testing.FaninHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -51,11 +49,7 @@ class LaneSpreadingTest {
   }
 
   static JsonObject sources(int n, String query) {
-    JsonArray list = new JsonArray();
-    for (int i = 0; i < n; i++) {
-      list.add(source("s" + i, upstream.url(query + "&i=" + i)));
-    }
-    return new JsonObject().put("sources", list).put("concurrency", n);
+    return FaninHarness.sources(upstream, n, query);
   }
 
   @Test

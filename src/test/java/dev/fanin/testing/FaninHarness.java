@@ -83,6 +83,15 @@ public final class FaninHarness {
     return new JsonObject().put("sources", list);
   }
 
+  /** n sources s0..s{n-1} on one fake upstream, each with the query plus its own i (no two coalesce). */
+  public static JsonObject sources(FakeUpstream upstream, int n, String query) {
+    JsonArray list = new JsonArray();
+    for (int i = 0; i < n; i++) {
+      list.add(source("s" + i, upstream.url(query + "&i=" + i)));
+    }
+    return new JsonObject().put("sources", list);
+  }
+
   private static java.nio.file.Path tempDir() {
     try {
       java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fanin-test");
