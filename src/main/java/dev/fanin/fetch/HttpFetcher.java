@@ -94,7 +94,9 @@ public final class HttpFetcher implements Fetcher {
         if (ar.failed()) {
           fail(connectFailure(ar.cause()));
         } else if (done) {
-          ar.result().reset();
+          // abandoned while it waited for a connection: nobody reads its outcome, so don't let Vert.x
+          // log the reset as an unhandled error
+          ar.result().exceptionHandler(t -> { }).reset();
         } else {
           send(ar.result());
         }
