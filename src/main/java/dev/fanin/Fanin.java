@@ -3,6 +3,7 @@ package dev.fanin;
 import dev.fanin.aggregate.Aggregators;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.config.LiveConfig;
+import dev.fanin.demo.DemoUpstream;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedsVerticle;
@@ -16,9 +17,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Deploys a fanin service on a Vert.x instance: the shared parts once, the intake per core. */
 public final class Fanin {
+  private static final Logger LOG = LoggerFactory.getLogger(Fanin.class);
   private final Vertx vertx;
   private final FaninConfig config;
   private final ProcessServices services;
@@ -50,7 +54,8 @@ public final class Fanin {
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
         v -> Aggregators.create(v, config, services, n), services.pollers(), config.cluster().lockRetryMs());
-    return vertx.deployVerticle(registry)
+    return startDemo()
+        .compose(v -> vertx.deployVerticle(registry))
         .compose(registryId -> {
           deploymentIds.add(registryId);
           return vertx.deployVerticle(() -> {
@@ -65,6 +70,21 @@ public final class Fanin {
           services.ready().set(true);
           return this;
         });
+  }
+
+  /** The demo upstream on a loopback port of its own, when demo.enabled. */
+  private Future<Void> startDemo() {
+    if (!config.demo().enabled()) {
+      return Future.succeededFuture();
+    }
+    DemoUpstream demo = new DemoUpstream(config.demo().port());
+    return vertx.deployVerticle(demo).map(id -> {
+      deploymentIds.add(id);
+      services.demo().listening(demo.actualPort());
+      LOG.info("demo upstream on http://127.0.0.1:{} (sources reach it as http://{service}.{}/…)",
+          demo.actualPort(), DemoUpstream.DOMAIN);
+      return null;
+    });
   }
 
   /** Stops the intake first, then the registry (which waits for its pending writes). */

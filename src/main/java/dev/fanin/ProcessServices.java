@@ -18,7 +18,8 @@ import io.vertx.core.Vertx;
 public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, ApiKeys keys, RateLimiter rates,
     FaninMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready, LiveConfig live,
     FeedDecoder feedDecoder, LoadShedder upstreamSlots, dev.fanin.cache.ResponseCache cache,
-    dev.fanin.cache.Coalescer coalescer, dev.fanin.cluster.PollerView pollers, dev.fanin.fetch.Lanes lanes) {
+    dev.fanin.cache.Coalescer coalescer, dev.fanin.cluster.PollerView pollers, dev.fanin.fetch.Lanes lanes,
+    dev.fanin.policy.DemoHosts demo, dev.fanin.policy.LoopMark mark) {
 
   public static ProcessServices create(Vertx vertx, LiveConfig live, FaninMetrics metrics) {
     FaninConfig config = live.get();
@@ -37,12 +38,16 @@ public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, Api
         new dev.fanin.cache.ResponseCache(config.cache().maxBytes()),
         new dev.fanin.cache.Coalescer(vertx),
         new dev.fanin.cluster.PollerView(),
-        new dev.fanin.fetch.Lanes());
+        new dev.fanin.fetch.Lanes(),
+        new dev.fanin.policy.DemoHosts(config.demo().enabled()),
+        new dev.fanin.policy.LoopMark());
     java.util.concurrent.atomic.AtomicReference<FaninConfig.Breaker> breakerConfig =
         new java.util.concurrent.atomic.AtomicReference<>(config.breaker());
     live.onChange(next -> {
       services.keys().replace(next.security().apiKeys());
       services.rates().reconfigure(next.security().requestsPerSecondPerKey(), next.security().burstPerKey());
+      services.rates().retainOnly(next.security().apiKeys().stream().map(FaninConfig.ApiKey::id)
+          .collect(java.util.stream.Collectors.toSet()));
       if (!next.breaker().equals(breakerConfig.getAndSet(next.breaker()))) {
         services.breakers().reconfigure(next.breaker());
       }

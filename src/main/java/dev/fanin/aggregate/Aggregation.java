@@ -59,7 +59,7 @@ public final class Aggregation {
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     for (int i = 0; i < n; i++) {
       contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted())
-          .requestId(info.requestId()).cacheSpec(spec.sources().get(i).cache());
+          .requestId(info.requestId()).via(info.via()).cacheSpec(spec.sources().get(i).cache());
     }
   }
 
@@ -157,7 +157,16 @@ public final class Aggregation {
     }
   }
 
+  /** Completes the summary; whatever fails in making it fails the summary rather than leaving it open. */
   private void finish() {
+    try {
+      summarize();
+    } catch (RuntimeException e) {
+      summary.tryFail(e);
+    }
+  }
+
+  private void summarize() {
     if (deadlineTimer >= 0) {
       vertx.cancelTimer(deadlineTimer);
     }
@@ -199,6 +208,9 @@ public final class Aggregation {
   private SourceResult failure(SourceSpec source, FetchContext context, Throwable cause,
       int httpStatus, SourceData data) {
     ErrorKind kind = FetchException.kindOf(cause);
+    if (httpStatus == 0) {
+      httpStatus = FetchException.statusOf(cause);
+    }
     String message = cause.getMessage() == null ? kind.wireName() : cause.getMessage();
     if (context.note() != null) {
       message = message + "; " + context.note();

@@ -46,7 +46,7 @@ public final class Aggregators {
             .setHttp1MaxSize(ceilDiv(c.maxConnectionsPerOrigin(), share))
             .setMaxWaitQueueSize(ceilDiv(c.maxWaitQueue(), share)));
     HttpFetcher http = new HttpFetcher(vertx, client, c.connectTimeoutMs(), services.upstreamSlots(),
-        () -> config.client().maxConnections());
+        () -> config.client().maxConnections(), services.mark());
     if (lane) {
       io.vertx.core.internal.ContextInternal context = (io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext();
       Runnable remove = services.lanes().add(context, http);
@@ -56,8 +56,7 @@ public final class Aggregators {
       });
     }
     LiveConfig live = services.live();
-    UpstreamPolicy policy = new UpstreamPolicy(() -> live.get().upstream(),
-        config.demo().enabled() ? config.http().port() : -1);
+    UpstreamPolicy policy = new UpstreamPolicy(() -> live.get().upstream(), services.demo());
     // one small pool for the process (shared by name): feed parsing and large projections
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("fanin-decode", DECODE_THREADS, 30, TimeUnit.SECONDS);
     ResultDecoder decoder = new ResultDecoder(workers, services.feedDecoder());

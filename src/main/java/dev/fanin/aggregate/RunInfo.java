@@ -5,9 +5,10 @@ import java.util.regex.Pattern;
 
 /**
  * Who asked for an aggregation: the request id (the client's X-Request-Id when usable, otherwise a
- * new one; sent upstream too) and the feed's name when a named feed runs.
+ * new one; sent upstream too), the feed's name when a named feed runs, and the Via the request
+ * arrived with (passed on upstream, so loops through other fanins are seen), or null.
  */
-public record RunInfo(String requestId, String feed) {
+public record RunInfo(String requestId, String feed, String via) {
   private static final Pattern USABLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   /** The client's id when it is safe to log and forward, otherwise a fresh one. */
@@ -16,10 +17,10 @@ public record RunInfo(String requestId, String feed) {
   }
 
   public static RunInfo anonymous() {
-    return new RunInfo(UUID.randomUUID().toString(), null);
+    return new RunInfo(UUID.randomUUID().toString(), null, null);
   }
 
   public RunInfo withFeed(String name) {
-    return new RunInfo(requestId, name);
+    return new RunInfo(requestId, name, via);
   }
 }

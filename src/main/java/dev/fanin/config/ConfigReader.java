@@ -67,7 +67,7 @@ final class ConfigReader {
             r.integer("client.maxConnectionsPerOrigin", 1, 100_000),
             r.integer("client.maxWaitQueue", 1, 10_000_000),
             r.integer("client.keepAliveSeconds", 1, 86_400)),
-        new FaninConfig.Demo(r.bool("demo.enabled")),
+        new FaninConfig.Demo(r.bool("demo.enabled"), r.integer("demo.port", 0, 65_535)),
         new FaninConfig.Feeds(
             r.string("feeds.dataDir"),
             r.string("feeds.confDir"),

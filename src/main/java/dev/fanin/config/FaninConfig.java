@@ -88,8 +88,8 @@ public record FaninConfig(
   /** The shared response cache: its byte bound and the defaults of sources that don't say. */
   public record Cache(boolean enabled, long maxBytes, long defaultTtlMs, long defaultStaleIfErrorMs) {}
 
-  /** The built-in demo upstream under /demo. */
-  public record Demo(boolean enabled) {}
+  /** The built-in demo upstream, on a loopback port of its own (0: any free port). */
+  public record Demo(boolean enabled, int port) {}
 
   /**
    * Clustering through Hazelcast: whether to join, the cluster's name, this member's bind address

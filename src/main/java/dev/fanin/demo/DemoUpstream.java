@@ -1,11 +1,17 @@
 package dev.fanin.demo;
 
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
@@ -13,11 +19,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * A built-in upstream with news and finance latencies, so fanin can be tried with no network.
- * Quotes answer in 40–150 ms, news in 120–400 ms; /demo/slow and /demo/flaky show deadlines,
- * retries and breakers.
+ * A built-in upstream with news and finance latencies, so fanin can be tried with no network. It
+ * listens on a loopback port of its own, never on fanin's API port, and serves nothing but the
+ * demo: a source that reaches it cannot reach fanin's own API.
+ *
+ * <p>Each demo service is its own origin, named {@code {service}.demo.localhost} (fanin maps these
+ * names to this listener, whatever its port): quotes answer in 40–150 ms, news and rss in
+ * 120–400 ms, and slow and flaky show deadlines, retries and breakers without opening the breaker
+ * of the others.
  */
-public final class DemoUpstream {
+public final class DemoUpstream extends VerticleBase {
+  /** The parent domain of the demo's origins. */
+  public static final String DOMAIN = "demo.localhost";
   private static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9.-]{1,12}");
   private static final Pattern TOPIC = Pattern.compile("[a-z0-9-]{1,32}");
   private static final List<String> HEADLINE_STARTS = List.of(
@@ -28,16 +41,39 @@ public final class DemoUpstream {
       "chip supply", "energy prices", "quarterly earnings", "rate cuts", "cloud spending",
       "electric vehicles", "bond yields", "retail sales");
 
-  private DemoUpstream() {}
+  private final int port;
+  private HttpServer server;
 
-  public static Router router(Vertx vertx) {
+  /** @param port the loopback port to listen on; 0 for any free one */
+  public DemoUpstream(int port) {
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer().requestHandler(router(vertx));
+    return server.listen(port, "127.0.0.1");
+  }
+
+  /** The port the demo listens on. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** The demo's routes, one virtual host per service. */
+  static Router router(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.get("/quotes/:symbol").handler(ctx -> quote(vertx, ctx));
-    router.get("/news/:topic").handler(ctx -> news(vertx, ctx));
-    router.get("/rss/:topic").handler(ctx -> rss(vertx, ctx));
-    router.get("/slow").handler(ctx -> slow(vertx, ctx));
-    router.get("/flaky").handler(DemoUpstream::flaky);
+    router.get("/:symbol").virtualHost(host("quotes")).handler(ctx -> quote(vertx, ctx));
+    router.get("/:topic").virtualHost(host("news")).handler(ctx -> news(vertx, ctx));
+    router.get("/:topic").virtualHost(host("rss")).handler(ctx -> rss(vertx, ctx));
+    router.get("/").virtualHost(host("slow")).handler(ctx -> slow(vertx, ctx));
+    router.get("/").virtualHost(host("flaky")).handler(DemoUpstream::flaky);
     return router;
+  }
+
+  /** The host name of one demo service. */
+  public static String host(String service) {
+    return service + "." + DOMAIN;
   }
 
   private static void quote(Vertx vertx, RoutingContext ctx) {
@@ -81,32 +117,39 @@ public final class DemoUpstream {
     later(vertx, 120 + random.nextInt(280), () -> ctx.json(body));
   }
 
-  /** The same headlines as an RSS 2.0 feed; the newest item changes every minute. */
+  /**
+   * The topic's headlines as an RSS 2.0 feed of the last five minutes: one new item a minute, and
+   * every other item keeps its guid, so a scheduled feed shows only the new one.
+   */
   private static void rss(Vertx vertx, RoutingContext ctx) {
     String topic = ctx.pathParam("topic");
     if (!TOPIC.matcher(topic).matches()) {
       ctx.response().setStatusCode(404).end();
       return;
     }
-    long minute = Instant.now().getEpochSecond() / 60;
+    String xml = rssDocument(topic, Instant.now().getEpochSecond() / 60);
+    later(vertx, 120 + ThreadLocalRandom.current().nextInt(280), () ->
+        ctx.response().putHeader("Content-Type", "application/rss+xml; charset=utf-8").end(xml));
+  }
+
+  /** The feed as it stands in a given minute (epoch minutes). */
+  static String rssDocument(String topic, long minute) {
     StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>")
         .append("<title>Demo ").append(topic).append(" news</title><link>https://news.example/")
         .append(topic).append("</link>");
     for (int i = 0; i < 5; i++) {
-      long m = minute - i * 7L;
+      long m = minute - i;
       int h = (int) ((m * 31 + topic.hashCode()) & 0x7fffffff);
       String title = HEADLINE_STARTS.get(h % HEADLINE_STARTS.size()) + " "
           + HEADLINE_ENDS.get((h / 8) % HEADLINE_ENDS.size());
       xml.append("<item><title>").append(title).append("</title><link>https://news.example/")
-          .append(topic).append('/').append(m).append("?utm_source=demo</link><guid>").append(topic).append('-').append(m)
-          .append("</guid><pubDate>")
-          .append(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-              java.time.ZonedDateTime.ofInstant(Instant.ofEpochSecond(m * 60), java.time.ZoneOffset.UTC)))
+          .append(topic).append('/').append(m).append("?utm_source=demo</link><guid>").append(topic).append('-')
+          .append(m).append("</guid><pubDate>")
+          .append(DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              ZonedDateTime.ofInstant(Instant.ofEpochSecond(m * 60), ZoneOffset.UTC)))
           .append("</pubDate><category>").append(topic).append("</category></item>");
     }
-    xml.append("</channel></rss>");
-    later(vertx, 120 + ThreadLocalRandom.current().nextInt(280), () ->
-        ctx.response().putHeader("Content-Type", "application/rss+xml; charset=utf-8").end(xml.toString()));
+    return xml.append("</channel></rss>").toString();
   }
 
   private static void slow(Vertx vertx, RoutingContext ctx) {

@@ -7,10 +7,17 @@ public final class FeedAddresses {
   public static final String LIST = "fanin.feeds.list";
   public static final String DELETE = "fanin.feeds.delete";
   public static final String LATEST = "fanin.feeds.latest";
+  /** The recent runs of a scheduled feed after a given run id (for resuming subscribers). */
+  public static final String RUNS = "fanin.feeds.runs";
   /** Internal: a node announces a registry change it made, so that the others persist it. */
   public static final String CHANGED = "fanin.feeds.changed";
   public static final String AGGREGATE = "fanin.aggregate";
   public static final String STREAM_TO_HEADER = "stream-to";
+  /**
+   * On a message to fanin.feed.{name} that is not a run: why the feed's runs ended ("deleted" or
+   * "unscheduled").
+   */
+  public static final String EVENT_HEADER = "fanin-event";
 
   private FeedAddresses() {}
 

@@ -51,7 +51,7 @@ final class FeedScheduler {
   private final long sweepMs;
   private final PollerView view;
   private final Map<String, Slot> slots = new HashMap<>();
-  private final Map<String, JsonObject> latest = new HashMap<>();
+  private final Map<String, RecentRuns> recent = new HashMap<>();
   /** Items a feed already published; bounded per feed, the oldest forgotten first. */
   private final Map<String, LinkedHashSet<String>> seen = new HashMap<>();
   /** When each feed's last run ended (this node's clock), from its own runs or those it heard of. */
@@ -98,12 +98,13 @@ final class FeedScheduler {
 
     /** A run published by another node (the poller before this one, or the current one). */
     void heard(Message<JsonObject> message) {
-      if (node.equals(message.headers().get(NODE_HEADER)) || cancelled || message.body() == null) {
+      if (node.equals(message.headers().get(NODE_HEADER)) || cancelled || message.body() == null
+          || message.headers().contains(FeedAddresses.EVENT_HEADER)) {
         return;
       }
       JsonObject run = message.body();
       remember(feed.name(), run.getJsonArray("items"));
-      latest.put(feed.name(), run);
+      keep(feed.name(), run);
       lastRunAt.put(feed.name(), System.currentTimeMillis());
     }
 
@@ -183,7 +184,7 @@ final class FeedScheduler {
           JsonObject run = new JsonObject(document.encode(ar.result()))
               .put("feed", feed.name()).put("runAt", runAt);
           onlyNewItems(feed.name(), run);
-          latest.put(feed.name(), run);
+          keep(feed.name(), run);
           vertx.eventBus().publish(FeedAddresses.runs(feed.name()), run,
               new DeliveryOptions().addHeader(NODE_HEADER, node));
         }
@@ -220,6 +221,7 @@ final class FeedScheduler {
     if (feed.schedule() == null || stopped) {
       if (old != null) {
         old.cancel(false);
+        ended(feed.name(), "unscheduled");
       }
       forget(feed.name());
       return;
@@ -295,9 +297,16 @@ final class FeedScheduler {
     }
   }
 
+  private void keep(String name, JsonObject run) {
+    String id = run.getString("runAt");
+    if (id != null) {
+      recent.computeIfAbsent(name, n -> new RecentRuns()).add(id, run.toBuffer());
+    }
+  }
+
   private void forget(String name) {
     seen.remove(name);
-    latest.remove(name);
+    recent.remove(name);
     lastRunAt.remove(name);
   }
 
@@ -305,12 +314,29 @@ final class FeedScheduler {
     Slot old = slots.remove(name);
     if (old != null) {
       old.cancel(false);
+      ended(name, "deleted");
     }
     forget(name);
   }
 
+  /**
+   * Tells this node's subscribers of a feed that its runs ended (the feed was deleted or lost its
+   * schedule): every node does so for its own, as each applies the change.
+   */
+  private void ended(String name, String why) {
+    vertx.eventBus().publish(FeedAddresses.runs(name), new JsonObject().put("feed", name).put("event", why),
+        new DeliveryOptions().setLocalOnly(true).addHeader(NODE_HEADER, node).addHeader(FeedAddresses.EVENT_HEADER, why));
+  }
+
   JsonObject latest(String name) {
-    return latest.get(name);
+    RecentRuns runs = recent.get(name);
+    return runs == null ? null : runs.latest();
+  }
+
+  /** The runs after the one with this id (see {@link RecentRuns#after}). */
+  List<RecentRuns.Run> runsAfter(String name, String id) {
+    RecentRuns runs = recent.get(name);
+    return runs == null ? List.of() : runs.after(id);
   }
 
   boolean isRunning(String name) {

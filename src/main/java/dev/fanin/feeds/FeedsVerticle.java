@@ -138,6 +138,7 @@ public final class FeedsVerticle extends VerticleBase {
     consumers.add(bus.<JsonObject>consumer(FeedAddresses.LIST, m -> handle(m, this::list)));
     consumers.add(bus.<JsonObject>consumer(FeedAddresses.DELETE, m -> handle(m, this::delete)));
     consumers.add(bus.<JsonObject>consumer(FeedAddresses.LATEST, m -> handle(m, this::latest)));
+    consumers.add(bus.<JsonObject>consumer(FeedAddresses.RUNS, m -> handle(m, this::runsAfter)));
     consumers.add(bus.<String>consumer(FeedAddresses.CHANGED, this::changed));
     List<Future<Void>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
@@ -409,6 +410,16 @@ public final class FeedsVerticle extends VerticleBase {
         throw new FeedException(404, "feed " + name + " has no completed scheduled run yet");
       }
       return run;
+    });
+  }
+
+  /** {"name", "after"} → {"runs": [...]}: the runs after that id, or the latest when it is unknown. */
+  private Future<JsonObject> runsAfter(JsonObject body) {
+    String name = name(body);
+    return current(name).map(feed -> {
+      JsonArray runs = new JsonArray();
+      scheduler.runsAfter(name, body.getString("after")).forEach(run -> runs.add(new JsonObject(run.json())));
+      return new JsonObject().put("runs", runs);
     });
   }
 

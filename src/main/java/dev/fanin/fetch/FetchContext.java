@@ -20,6 +20,7 @@ public final class FetchContext {
   private String note;
   private boolean trusted;
   private String requestId;
+  private String via;
   private dev.fanin.definition.CacheSpec cacheSpec;
   private String cacheStatus = "miss";
   private long cacheAgeMs;
@@ -85,6 +86,16 @@ public final class FetchContext {
     return requestId;
   }
 
+  /** The Via the request that started this source arrived with, or null; passed on upstream. */
+  public FetchContext via(String via) {
+    this.via = via;
+    return this;
+  }
+
+  public String via() {
+    return via;
+  }
+
   /** Milliseconds left until the aggregation's deadline (may be negative). */
   public long remainingMs() {
     return (deadlineNanos - System.nanoTime()) / 1_000_000;
@@ -103,7 +114,7 @@ public final class FetchContext {
    * budget, body bound and request id, with its own cancellation and attempt count.
    */
   FetchContext copyForLane() {
-    return new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).trusted(trusted);
+    return new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via).trusted(trusted);
   }
 
   /** Counts the attempts made through a copy (back on this context's loop). */

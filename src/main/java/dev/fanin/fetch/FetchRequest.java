@@ -4,13 +4,13 @@ import dev.fanin.definition.SourceSpec;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 
 /**
  * One upstream request as it travels down the fetch pipeline, with its per-source context.
  *
- * @param server the checked address to connect to, set by the guard; null to resolve the host
+ * @param server the checked address and port to connect to, set by the guard; null to resolve the host
  */
 public record FetchRequest(
     String sourceId,
@@ -21,7 +21,7 @@ public record FetchRequest(
     String contentType,
     int timeoutMs,
     int retries,
-    InetAddress server,
+    InetSocketAddress server,
     FetchContext context) {
 
   public static FetchRequest of(SourceSpec source, FetchContext context) {
@@ -30,7 +30,7 @@ public record FetchRequest(
   }
 
   /** The same request, pinned to the address its host was resolved and checked to. */
-  public FetchRequest withServer(InetAddress address) {
+  public FetchRequest withServer(InetSocketAddress address) {
     return new FetchRequest(sourceId, method, url, headers, body, contentType, timeoutMs, retries,
         address, context);
   }

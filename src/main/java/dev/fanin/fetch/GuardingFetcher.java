@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 /**
  * The SSRF guard. Checks the URL against the upstream policy, resolves the host once, checks the
@@ -28,12 +29,16 @@ public final class GuardingFetcher implements Fetcher {
     if (refused != null) {
       return Future.failedFuture(new FetchException(ErrorKind.REJECTED, refused));
     }
+    InetSocketAddress fixed = policy.fixedTarget(request.url());
+    if (fixed != null) {
+      return next.fetch(request.withServer(fixed));
+    }
     return resolve(request.url().getHost()).compose(address -> {
       String why = policy.checkAddress(request.url(), address, request.context().trusted());
       if (why != null) {
         return Future.failedFuture(new FetchException(ErrorKind.REJECTED, why));
       }
-      return next.fetch(request.withServer(address));
+      return next.fetch(request.withServer(new InetSocketAddress(address, Origins.port(request.url()))));
     });
   }
 

@@ -11,8 +11,8 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import dev.fanin.policy.LoopMark;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 /**
@@ -25,13 +25,16 @@ public final class HttpFetcher implements Fetcher {
   private final int connectTimeoutMs;
   private final dev.fanin.aggregate.LoadShedder upstreamSlots;
   private final java.util.function.IntSupplier maxUpstream;
+  private final LoopMark mark;
 
   /**
    * @param upstreamSlots requests in flight to all upstreams of the process (the bulkhead)
    * @param maxUpstream its bound, client.maxConnections
+   * @param mark the Via entry every upstream request carries, so fanin recognises its own requests
    */
   public HttpFetcher(Vertx vertx, HttpClient client, int connectTimeoutMs,
-      dev.fanin.aggregate.LoadShedder upstreamSlots, java.util.function.IntSupplier maxUpstream) {
+      dev.fanin.aggregate.LoadShedder upstreamSlots, java.util.function.IntSupplier maxUpstream, LoopMark mark) {
+    this.mark = mark;
     this.vertx = vertx;
     this.client = client;
     this.connectTimeoutMs = connectTimeoutMs;
@@ -63,6 +66,7 @@ public final class HttpFetcher implements Fetcher {
     private HttpClientRequest clientRequest;
     private Buffer body;
     private long held;
+    private int status;
     private boolean done;
 
     Attempt(FetchRequest request) {
@@ -83,12 +87,11 @@ public final class HttpFetcher implements Fetcher {
       RequestOptions options = new RequestOptions()
           .setMethod(request.method())
           .setAbsoluteURI(request.url().toString())
-          .setHeaders(headers())
+          .setHeaders(request.headers())
           .setConnectTimeout(Math.min(connectTimeoutMs, timeout))
           .setFollowRedirects(false);
       if (request.server() != null) {
-        options.setServer(SocketAddress.inetSocketAddress(
-            new InetSocketAddress(request.server(), Origins.port(request.url()))));
+        options.setServer(SocketAddress.inetSocketAddress(request.server()));
       }
       client.request(options).onComplete(ar -> {
         if (ar.failed()) {
@@ -104,17 +107,13 @@ public final class HttpFetcher implements Fetcher {
       return promise.future();
     }
 
-    /** The source's headers plus X-Request-Id, in a copy: the source's own map is shared. */
-    private io.vertx.core.MultiMap headers() {
-      if (context.requestId() == null || request.headers().contains("X-Request-Id")) {
-        return request.headers();
-      }
-      return io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(request.headers())
-          .add("X-Request-Id", context.requestId());
-    }
-
     private void send(HttpClientRequest req) {
       clientRequest = req;
+      // on the request's own copy of the headers: the source's map is shared
+      if (context.requestId() != null && !request.headers().contains("X-Request-Id")) {
+        req.putHeader("X-Request-Id", context.requestId());
+      }
+      req.putHeader(HttpHeaderNames.VIA, mark.via(context.via()));
       Future<HttpClientResponse> sent;
       if (request.body() != null) {
         if (!request.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
@@ -134,6 +133,7 @@ public final class HttpFetcher implements Fetcher {
     }
 
     private void receive(HttpClientResponse response) {
+      status = response.statusCode();
       response.exceptionHandler(t -> fail(new FetchException(ErrorKind.CONNECT,
           "connection failed while reading the body: " + describe(t))));
       long declared = declaredLength(response.getHeader(HttpHeaderNames.CONTENT_LENGTH));
@@ -195,7 +195,7 @@ public final class HttpFetcher implements Fetcher {
         held = 0;
         body = null;
       }
-      promise.fail(cause);
+      promise.fail(status > 0 && cause instanceof FetchException fe ? fe.withStatus(status) : cause);
     }
 
     private boolean finish() {

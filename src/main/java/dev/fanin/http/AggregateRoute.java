@@ -14,9 +14,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** POST /v1/aggregate: checks the media types, reads the definition, aggregates, writes. */
 final class AggregateRoute {
+  private static final Logger LOG = LoggerFactory.getLogger(AggregateRoute.class);
   static final String FORMAT = "fanin.format";
   private final Aggregator aggregator;
   private final DefinitionParser parser;
@@ -65,18 +68,37 @@ final class AggregateRoute {
     if (format == StreamFormat.JSON) {
       JsonDocumentWriter writer = new JsonDocumentWriter(response, spec.sources().size());
       aggregation = aggregator.start(spec, writer, info);
-      aggregation.summary().compose(writer::finish);
+      aggregation.summary().compose(writer::finish).onFailure(t -> unanswered(response, info, t));
     } else {
       StreamWriter writer = new StreamWriter(response, format);
       writer.prepare();
       aggregation = aggregator.start(spec, writer, info);
       writer.open();
-      aggregation.summary().compose(writer::finish);
+      aggregation.summary().compose(writer::finish).onFailure(t -> unanswered(response, info, t));
     }
     if (!response.ended()) {
       // an aggregation whose every source failed at once (open breakers) has answered already
       response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
     }
+  }
+
+  /**
+   * The aggregate could not be written: a 500 problem when nothing was sent yet, otherwise the
+   * stream is cut (a reset), so the client never waits for an end that will not come.
+   */
+  static void unanswered(HttpServerResponse response, RunInfo info, Throwable failure) {
+    if (response.closed()) {
+      return; // the client left while the answer was written: nothing to tell it
+    }
+    LOG.error("the answer to request {} could not be completed", info.requestId(), failure);
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    Problem problem = Problem.of(500, "internal", "Internal error",
+        "fanin failed to complete the answer; the failure was logged.");
+    response.setStatusCode(500).setChunked(false).putHeader("Content-Type", Problems.MEDIA_TYPE)
+        .end(problem.toJson().toBuffer());
   }
 
   private static boolean isJson(String contentType) {

@@ -8,9 +8,7 @@ import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedRuns;
 import dev.fanin.write.StreamFormat;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -25,14 +23,13 @@ import java.util.Map;
  * parameters, and the SSE stream of a scheduled feed's runs.
  */
 final class FeedRoutes {
-  private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
-  private final Vertx vertx;
   private final FeedDefinitionParser parser;
   private final FeedRuns runs;
   private final AggregateRoute aggregate;
+  private final FeedEvents events;
 
-  FeedRoutes(Vertx vertx, FeedDefinitionParser parser, FeedRuns runs, AggregateRoute aggregate) {
-    this.vertx = vertx;
+  FeedRoutes(FeedDefinitionParser parser, FeedRuns runs, AggregateRoute aggregate, FeedEvents events) {
+    this.events = events;
     this.parser = parser;
     this.runs = runs;
     this.aggregate = aggregate;
@@ -47,7 +44,7 @@ final class FeedRoutes {
     router.get("/v1/feeds/:name/aggregate").handler(this::runWithQuery);
     router.post("/v1/feeds/:name/aggregate").handler(AggregateRoute::checkMediaTypes);
     router.post("/v1/feeds/:name/aggregate").handler(body).handler(this::runWithBody);
-    router.get("/v1/feeds/:name/events").handler(this::events);
+    router.get("/v1/feeds/:name/events").handler(events::subscribe);
   }
 
   private void list(RoutingContext ctx) {
@@ -129,49 +126,5 @@ final class FeedRoutes {
       params.put(name, values.get(0));
     }
     return params;
-  }
-
-  /**
-   * Server-Sent Events of a scheduled feed: the latest run at once, then each new run. A subscriber
-   * too slow to keep up misses runs rather than growing fanin's memory.
-   */
-  private void events(RoutingContext ctx) {
-    String name = ctx.pathParam("name");
-    runs.ask(FeedAddresses.GET, new JsonObject().put("name", name)).onSuccess(feed -> {
-      if (!feed.getJsonObject("definition").containsKey("schedule")) {
-        ctx.fail(new ProblemException(Problem.of(409, "not-scheduled", "Feed not scheduled",
-            "feed " + name + " has no schedule, so it has no runs to follow")));
-        return;
-      }
-      HttpServerResponse response = ctx.response().setChunked(true)
-          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-          .putHeader("Cache-Control", "no-cache")
-          .putHeader("X-Accel-Buffering", "no");
-      response.writeHead();
-      String[] lastRun = {null};
-      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(FeedAddresses.runs(name),
-          m -> send(response, m.body(), lastRun));
-      long keepAlive = vertx.setPeriodic(15_000, t -> {
-        if (!response.writeQueueFull()) {
-          response.write(KEEP_ALIVE);
-        }
-      });
-      response.closeHandler(v -> {
-        consumer.unregister();
-        vertx.cancelTimer(keepAlive);
-      });
-      consumer.completion()
-          .compose(v -> runs.ask(FeedAddresses.LATEST, new JsonObject().put("name", name)))
-          .onSuccess(run -> send(response, run, lastRun));
-    }).onFailure(ctx::fail);
-  }
-
-  private static void send(HttpServerResponse response, JsonObject run, String[] lastRun) {
-    String runAt = run.getString("runAt");
-    if (response.closed() || response.writeQueueFull() || (runAt != null && runAt.equals(lastRun[0]))) {
-      return;
-    }
-    lastRun[0] = runAt;
-    response.write(Buffer.buffer("event: run\ndata: ").appendBuffer(run.toBuffer()).appendString("\n\n"));
   }
 }

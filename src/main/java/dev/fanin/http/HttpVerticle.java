@@ -5,7 +5,6 @@ import dev.fanin.aggregate.Aggregators;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.bus.BusIntake;
-import dev.fanin.demo.DemoUpstream;
 import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedRuns;
 import dev.fanin.ProcessServices;
@@ -28,6 +27,7 @@ public final class HttpVerticle extends VerticleBase {
   private final ProcessServices services;
   private final int instances;
   private HttpServer server;
+  private FeedEvents events;
   /** Connections still waiting for their first request; confined to this verticle's event loop. */
   private final Set<HttpConnection> awaitingFirstRequest = new HashSet<>();
 
@@ -65,14 +65,13 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
     router.route().handler(RequestIds.handler(config.http().maxHeaders()));
+    router.route().handler(new LoopDetection(services.mark()));
     router.route("/v1/*").handler(new AccessControl(services.keys(), services.rates()));
     new OperationsRoutes(vertx, services, config).mount(router);
     AggregateRoute aggregate = new AggregateRoute(aggregator, definitions);
     aggregate.mount(router, body);
-    new FeedRoutes(vertx, feedParser, feedRuns, aggregate).mount(router, body);
-    if (config.demo().enabled()) {
-      router.route("/demo/*").subRouter(DemoUpstream.router(vertx));
-    }
+    events = new FeedEvents(vertx, feedRuns);
+    new FeedRoutes(feedParser, feedRuns, aggregate, events).mount(router, body);
     router.route().failureHandler(Problems.failureHandler());
     for (int status : new int[] {400, 404, 405, 406, 409, 412, 413, 415, 431, 500}) {
       router.errorHandler(status, ctx -> Problems.send(ctx,
@@ -99,11 +98,17 @@ public final class HttpVerticle extends VerticleBase {
     });
   }
 
-  /** Stops accepting connections and lets requests in flight finish within the grace period. */
+  /**
+   * Stops accepting connections and lets requests in flight finish within the grace period. Feed
+   * event streams never end by themselves, so they get a last event and end at once.
+   */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture()
-        : server.shutdown(config.http().shutdownGraceMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    return events.close().compose(v ->
+        server.shutdown(config.http().shutdownGraceMs(), java.util.concurrent.TimeUnit.MILLISECONDS));
   }
 
   /** The port actually bound (useful when configured as 0). */

@@ -2,6 +2,7 @@ package dev.fanin.http;
 
 import dev.fanin.aggregate.RunInfo;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /** Gives every request an id (the client's X-Request-Id, or a new one) and echoes it back. */
 final class RequestIds {
@@ -30,6 +31,7 @@ final class RequestIds {
 
   static RunInfo of(RoutingContext ctx) {
     String id = ctx.get(KEY);
-    return new RunInfo(id != null ? id : RunInfo.requestId(null), null);
+    List<String> via = ctx.request().headers().getAll("Via");
+    return new RunInfo(id != null ? id : RunInfo.requestId(null), null, via.isEmpty() ? null : String.join(", ", via));
   }
 }

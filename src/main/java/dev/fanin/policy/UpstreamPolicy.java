@@ -2,6 +2,7 @@ package dev.fanin.policy;
 
 import dev.fanin.config.FaninConfig;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -12,20 +13,17 @@ import java.util.Locale;
  */
 public final class UpstreamPolicy {
   private final java.util.function.Supplier<FaninConfig.Upstream> live;
-  private final int demoPort;
+  private final DemoHosts demo;
 
-  /**
-   * @param demoPort fanin's own port when the demo upstream is on (loopback requests to /demo/ on
-   *     it are allowed so the demo works out of the box), or -1
-   */
-  public UpstreamPolicy(FaninConfig.Upstream config, int demoPort) {
-    this(() -> config, demoPort);
+  /** @param demo where the demo upstream's names lead */
+  public UpstreamPolicy(FaninConfig.Upstream config, DemoHosts demo) {
+    this(() -> config, demo);
   }
 
   /** Reads the policy from the running configuration at each check. */
-  public UpstreamPolicy(java.util.function.Supplier<FaninConfig.Upstream> live, int demoPort) {
+  public UpstreamPolicy(java.util.function.Supplier<FaninConfig.Upstream> live, DemoHosts demo) {
     this.live = live;
-    this.demoPort = demoPort;
+    this.demo = demo;
   }
 
   public int maxRedirects() {
@@ -47,6 +45,12 @@ public final class UpstreamPolicy {
       return "port " + port + " is denied (upstream.denyPorts)";
     }
     String host = host(url);
+    if (DemoHosts.isDemoName(host)) {
+      String refused = demo.refusal(scheme);
+      if (refused != null) {
+        return refused;
+      }
+    }
     if (matchesAny(host, config.denyHosts())) {
       return "host " + host + " is denied (upstream.denyHosts)";
     }
@@ -54,6 +58,14 @@ public final class UpstreamPolicy {
       return "host " + host + " is not allowed (upstream.allowHosts)";
     }
     return null;
+  }
+
+  /**
+   * The address a URL that passed {@link #checkUrl} leads to without a name lookup: fanin's own
+   * demo listener for the demo's names, otherwise null (resolve the host, then check the address).
+   */
+  public InetSocketAddress fixedTarget(URI url) {
+    return DemoHosts.isDemoName(host(url)) ? demo.listener() : null;
   }
 
   /**
@@ -68,18 +80,12 @@ public final class UpstreamPolicy {
       return "address " + ip + " is denied (upstream.denyHosts)";
     }
     AddressClass kind = AddressClassifier.classify(address);
-    if (kind.isPublic() || config.allowPrivateNetworks() || trusted || isDemo(url, kind)
+    if (kind.isPublic() || config.allowPrivateNetworks() || trusted
         || matchesAny(host(url), config.privateHosts())) {
       return null;
     }
     return host(url) + " is " + ip + ", " + kind.description()
         + "; private networks are not allowed (upstream.allowPrivateNetworks, upstream.privateHosts)";
-  }
-
-  private boolean isDemo(URI url, AddressClass kind) {
-    String path = url.getRawPath();
-    return demoPort > 0 && kind == AddressClass.LOOPBACK && port(url) == demoPort
-        && path != null && path.startsWith("/demo/") && !path.contains("..");
   }
 
   /** The address a host names literally (IPv4 in any inet_aton notation, or IPv6), or null. */

@@ -1,11 +1,12 @@
 package dev.fanin.security;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A token bucket per API key, shared by every intake instance. Bounded: one bucket per configured
- * key. A rate of 0 turns limiting off.
+ * key (the buckets of keys removed from the configuration are dropped). A rate of 0 turns limiting off.
  */
 public final class RateLimiter {
   private volatile double perSecond;
@@ -21,6 +22,16 @@ public final class RateLimiter {
   public void reconfigure(int perSecond, int burst) {
     this.perSecond = perSecond;
     this.burst = Math.max(1, burst);
+  }
+
+  /** Forgets the buckets of keys that are no longer configured (live configuration removed them). */
+  public void retainOnly(Set<String> keyIds) {
+    buckets.keySet().retainAll(keyIds);
+  }
+
+  /** How many keys have a bucket now. */
+  public int buckets() {
+    return buckets.size();
   }
 
   /** 0 when the request may go, otherwise the milliseconds until it could. */

@@ -68,8 +68,6 @@ public final class StreamWriter implements ResultListener {
     if (format == StreamFormat.NDJSON) {
       return json.appendBuffer(NEWLINE);
     }
-    return Buffer.buffer(json.length() + 32)
-        .appendString("event: ").appendString(event)
-        .appendString("\ndata: ").appendBuffer(json).appendString("\n\n");
+    return SseFrames.event(null, event, json);
   }
 }

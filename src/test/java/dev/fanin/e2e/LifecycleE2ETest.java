@@ -38,7 +38,7 @@ class LifecycleE2ETest {
     try (ServiceProcess fanin = ServiceProcess.start(port, Map.of())) {
       fanin.awaitHealthy(Duration.ofSeconds(30));
       String def = new JsonObject().put("sources", new io.vertx.core.json.JsonArray().add(new JsonObject()
-          .put("id", "slow").put("url", "http://127.0.0.1:" + port + "/demo/slow?ms=1500"))).encode();
+          .put("id", "slow").put("url", "http://slow.demo.localhost/?ms=1500"))).encode();
       CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
           HttpRequest.newBuilder(URI.create(fanin.url("/v1/aggregate")))
               .header("Content-Type", "application/json")
@@ -57,13 +57,39 @@ class LifecycleE2ETest {
   }
 
   @Test
+  void sigtermEndsFeedEventStreamsAtOnceInsteadOfWaitingOutTheGrace() throws Exception {
+    int port = FaninHarness.freePort();
+    try (ServiceProcess fanin = ServiceProcess.start(port, Map.of("FANIN_HTTP_SHUTDOWN_GRACE_MS", "20000"))) {
+      fanin.awaitHealthy(Duration.ofSeconds(30));
+      java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+      HttpResponse<java.util.stream.Stream<String>> events = http.send(
+          HttpRequest.newBuilder(URI.create(fanin.url("/v1/feeds/headlines/events"))).build(),
+          HttpResponse.BodyHandlers.ofLines());
+      assertEquals(200, events.statusCode());
+      CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> events.body().forEach(lines::add));
+      long end = System.currentTimeMillis() + 10_000;
+      while (!lines.contains("event: run") && System.currentTimeMillis() < end) {
+        Thread.sleep(50);
+      }
+      assertTrue(lines.contains("event: run"), "no run of the headlines feed: " + lines);
+      long stopping = System.nanoTime();
+      fanin.process.destroy(); // SIGTERM
+      assertTrue(fanin.process.waitFor(8, TimeUnit.SECONDS), "an open event stream held the shutdown");
+      long tookMs = (System.nanoTime() - stopping) / 1_000_000;
+      reading.get(5, TimeUnit.SECONDS);
+      assertTrue(lines.contains("event: shutdown"), "no last event: " + lines);
+      assertTrue(tookMs < 8_000, "took " + tookMs + " ms");
+    }
+  }
+
+  @Test
   void jsonLogsHaveOneParsableLinePerAggregation() throws Exception {
     int port = FaninHarness.freePort();
     try (ServiceProcess fanin = ServiceProcess.start(port, Map.of("FANIN_LOG_FORMAT", "json",
         "FANIN_FEEDS_CONF_DIR", "/nonexistent"))) {
       fanin.awaitHealthy(Duration.ofSeconds(30));
       String def = new JsonObject().put("sources", new io.vertx.core.json.JsonArray().add(new JsonObject()
-          .put("id", "q").put("url", "http://127.0.0.1:" + port + "/demo/quotes/BTC"))).encode();
+          .put("id", "q").put("url", "http://quotes.demo.localhost/BTC"))).encode();
       HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(fanin.url("/v1/aggregate")))
           .header("Content-Type", "application/json").header("X-Request-Id", "log-test-1")
           .POST(HttpRequest.BodyPublishers.ofString(def)).build(), HttpResponse.BodyHandlers.ofString());
@@ -102,7 +128,7 @@ class LifecycleE2ETest {
       fanin.awaitHealthy(Duration.ofSeconds(30));
       io.vertx.core.json.JsonArray sources = new io.vertx.core.json.JsonArray();
       for (int i = 0; i < 3; i++) {
-        sources.add(new JsonObject().put("id", "q" + i).put("url", "http://127.0.0.1:" + port + "/demo/quotes/A" + i));
+        sources.add(new JsonObject().put("id", "q" + i).put("url", "http://quotes.demo.localhost/A" + i));
       }
       String def = new JsonObject().put("sources", sources).encode();
       java.util.function.IntSupplier status = () -> {

@@ -25,8 +25,8 @@ class ServiceE2ETest {
     int port = FaninHarness.freePort();
     try (ServiceProcess fanin = ServiceProcess.start(port, Map.of())) {
       fanin.awaitHealthy(Duration.ofSeconds(30));
-      String definition = Files.readString(ServiceProcess.HOME.resolve("conf/examples/markets.json"))
-          .replace("127.0.0.1:8080", "127.0.0.1:" + port);
+      // as shipped: the demo is named, not addressed by fanin's port
+      String definition = Files.readString(ServiceProcess.HOME.resolve("conf/examples/markets.json"));
       HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(fanin.url("/v1/aggregate")))
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(definition)).build(), HttpResponse.BodyHandlers.ofString());
@@ -43,6 +43,12 @@ class ServiceE2ETest {
       String[] lines = stream.body().split("\n");
       assertEquals(body.getJsonObject("results").size() + 1, lines.length);
       assertEquals("summary", new JsonObject(lines[lines.length - 1]).getString("type"));
+
+      HttpResponse<String> feed = http.send(HttpRequest.newBuilder(URI.create(fanin.url(
+          "/v1/feeds/quotes/aggregate?symbol=ETH"))).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, feed.statusCode(), feed.body());
+      assertEquals("ETH", new JsonObject(feed.body()).getJsonObject("results").getJsonObject("quote")
+          .getJsonObject("data").getString("symbol"));
     }
   }
 
@@ -77,9 +83,12 @@ class ServiceE2ETest {
         "--config", config.toString())) {
       // the file says port 1, the environment says the free port and wins; the demo is switched off
       fanin.awaitHealthy(Duration.ofSeconds(30));
-      HttpResponse<String> demo = http.send(HttpRequest.newBuilder(URI.create(fanin.url("/demo/quotes/BTC")))
-          .build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(404, demo.statusCode());
+      String def = "{\"sources\":[{\"id\":\"q\",\"url\":\"http://quotes.demo.localhost/BTC\"}]}";
+      HttpResponse<String> demo = http.send(HttpRequest.newBuilder(URI.create(fanin.url("/v1/aggregate")))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(def)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(502, demo.statusCode(), demo.body());
+      assertTrue(demo.body().contains("demo.enabled"), demo.body());
     }
   }
 }

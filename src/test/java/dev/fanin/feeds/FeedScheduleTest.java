@@ -241,29 +241,54 @@ class FeedScheduleTest {
 
   // ---- Server-Sent Events ----
 
-  /** An open SSE stream: its response and the events received so far as {name, data}. */
-  record Sse(HttpClient client, HttpClientResponse response, List<String[]> events) implements AutoCloseable {
+  /**
+   * An open SSE stream: its response, the events received so far as {name, data, id}, and whether
+   * the server ended the stream.
+   */
+  record Sse(HttpClient client, HttpClientResponse response, List<String[]> events,
+      java.util.concurrent.atomic.AtomicBoolean ended) implements AutoCloseable {
     static Sse open(String path) {
+      return open(path, null);
+    }
+
+    static Sse open(String path, String lastEventId) {
       HttpClient client = vertx.createHttpClient();
       List<String[]> events = new CopyOnWriteArrayList<>();
+      java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
       HttpClientResponse response = client.request(HttpMethod.GET, fanin.fanin.port(), "127.0.0.1", path)
-          .compose(req -> req.putHeader("Accept", "text/event-stream").send())
+          .compose(req -> {
+            req.putHeader("Accept", "text/event-stream");
+            if (lastEventId != null) {
+              req.putHeader("Last-Event-ID", lastEventId);
+            }
+            return req.send();
+          })
           .map(res -> {
             res.handler(RecordParser.newDelimited("\n\n", frame -> {
               String name = null;
               String data = null;
+              String id = null;
               for (String line : frame.toString().split("\n")) {
                 if (line.startsWith("event: ")) {
                   name = line.substring(7);
                 } else if (line.startsWith("data: ")) {
                   data = line.substring(6);
+                } else if (line.startsWith("id: ")) {
+                  id = line.substring(4);
                 }
               }
-              events.add(new String[] {name, data});
+              if (name != null) {
+                events.add(new String[] {name, data, id});
+              }
             }));
+            res.endHandler(v -> ended.set(true));
             return res;
           }).await();
-      return new Sse(client, response, events);
+      return new Sse(client, response, events, ended);
+    }
+
+    List<String> ids() {
+      return events.stream().map(e -> e[2]).toList();
     }
 
     @Override
@@ -332,6 +357,67 @@ class FeedScheduleTest {
       problem(get(fanin, "/v1/feeds/nothing-here/events"), 404);
     } finally {
       delete(fanin, "plain", null);
+    }
+  }
+
+  @Test
+  void eventsCarryTheirRunsIdAndAReconnectGetsWhatItMissed() throws Exception {
+    putOk(fanin, "resumed", scheduled(url("/sched/resumed"), 100));
+    try {
+      List<String> first;
+      try (Sse sse = Sse.open("/v1/feeds/resumed/events")) {
+        assertTrue(eventually(5000, () -> sse.events().size() >= 2), "events: " + sse.events().size());
+        for (String[] event : sse.events()) {
+          assertEquals(new JsonObject(event[1]).getString("runAt"), event[2], "the id is the run's runAt");
+        }
+        first = sse.ids();
+      }
+      String seen = first.get(first.size() - 1);
+      sleep(350); // runs happen while the client is away
+      try (Sse again = Sse.open("/v1/feeds/resumed/events", seen)) {
+        assertTrue(eventually(3000, () -> again.events().size() >= 3), "events: " + again.events().size());
+        List<String> ids = again.ids();
+        assertTrue(!ids.contains(seen) && java.util.Collections.disjoint(ids, first), "replayed a run already seen: " + ids);
+        Instant previous = Instant.parse(seen);
+        for (String id : ids) {
+          Instant at = Instant.parse(id);
+          assertTrue(at.isAfter(previous), "out of order or repeated: " + ids);
+          previous = at;
+        }
+        assertTrue(Instant.parse(ids.get(0)).isBefore(Instant.parse(seen).plusMillis(300)),
+            "the first replayed run should follow the last one seen, not be the latest: " + seen + " " + ids);
+      }
+      try (Sse unknown = Sse.open("/v1/feeds/resumed/events", "an-id-long-forgotten")) {
+        assertTrue(eventually(3000, () -> !unknown.events().isEmpty()), "no run for an unknown Last-Event-ID");
+      }
+    } finally {
+      delete(fanin, "resumed", null);
+    }
+  }
+
+  @Test
+  void aDeletedFeedEndsItsStreamsWithAnEvent() {
+    putOk(fanin, "doomed", scheduled(url("/sched/doomed"), 3_600_000));
+    try (Sse sse = Sse.open("/v1/feeds/doomed/events"); Sse other = Sse.open("/v1/feeds/doomed/events")) {
+      assertTrue(eventually(3000, () -> !sse.events().isEmpty() && !other.events().isEmpty()), "no first run");
+      delete(fanin, "doomed", null);
+      assertTrue(eventually(3000, () -> sse.ended().get() && other.ended().get()), "the streams stayed open");
+      String[] last = sse.events().get(sse.events().size() - 1);
+      assertEquals("deleted", last[0]);
+      assertEquals("doomed", new JsonObject(last[1]).getString("feed"));
+    }
+  }
+
+  @Test
+  void aFeedThatLosesItsScheduleEndsItsStreams() {
+    putOk(fanin, "paused", scheduled(url("/sched/paused"), 3_600_000));
+    try (Sse sse = Sse.open("/v1/feeds/paused/events")) {
+      assertTrue(eventually(3000, () -> !sse.events().isEmpty()), "no first run");
+      putOk(fanin, "paused", definition(source("a", url("/sched/paused"))));
+      assertTrue(eventually(3000, () -> sse.ended().get()), "the stream stayed open");
+      assertEquals("unscheduled", sse.events().get(sse.events().size() - 1)[0]);
+    } finally {
+      delete(fanin, "paused", null);
     }
   }
 }

@@ -77,6 +77,18 @@ class LiveConfigTest {
   }
 
   @Test
+  void theRateBucketOfARemovedKeyIsForgotten() {
+    JsonObject key = new JsonObject().put("id", "k").put("sha256", AccessControlTest.sha256("s3cret"))
+        .put("scopes", new JsonArray().add("feeds:read"));
+    apply(new JsonObject().put("security", new JsonObject().put("apiKeys", new JsonArray().add(key))));
+    assertEquals(200, fanin.client.request(HttpMethod.GET, "/v1/feeds")
+        .putHeader("Authorization", "Bearer s3cret").send().await().statusCode());
+    assertEquals(1, fanin.fanin.services().rates().buckets());
+    apply(new JsonObject().put("security", new JsonObject().put("apiKeys", new JsonArray())));
+    assertEquals(0, fanin.fanin.services().rates().buckets());
+  }
+
+  @Test
   void breakerThresholdsApplyToTheNextFailures() {
     apply(new JsonObject().put("breaker", new JsonObject().put("maxFailures", 1)));
     String dead = "http://127.0.0.1:" + FaninHarness.freePort() + "/x";

@@ -173,6 +173,9 @@ class ResilienceTest {
     assertEquals("too_large", results.getJsonObject("declared").getJsonObject("error").getString("kind"));
     assertEquals("too_large", results.getJsonObject("chunked").getJsonObject("error").getString("kind"));
     assertEquals("ok", results.getJsonObject("small").getString("status"));
+    // the 200 arrived before the body was refused, and the results say so
+    assertEquals(200, results.getJsonObject("declared").getInteger("httpStatus"));
+    assertEquals(200, results.getJsonObject("chunked").getInteger("httpStatus"));
   }
 
   @Test
@@ -180,6 +183,7 @@ class ResilienceTest {
     JsonObject result = only(fanin.aggregate(definition(
         source("s", upstream.url("trickle=100&chunks=30")).put("timeoutMs", 500))));
     assertEquals("timeout", result.getJsonObject("error").getString("kind"));
+    assertEquals(200, result.getInteger("httpStatus"));
     assertTrue(result.getLong("latencyMs") < 900, "took " + result.getLong("latencyMs"));
   }
 
@@ -187,6 +191,7 @@ class ResilienceTest {
   void aConnectionResetMidBodyIsAConnectError() {
     JsonObject result = only(fanin.aggregate(definition(source("s", upstream.url("size=800&reset=1")))));
     assertEquals("connect", result.getJsonObject("error").getString("kind"));
+    assertEquals(200, result.getInteger("httpStatus"));
   }
 
   @Test
