@@ -33,6 +33,26 @@ class LifecycleE2ETest {
   }
 
   @Test
+  void helpPrintsTheUsageOnStandardOutputAndExits0() throws Exception {
+    for (String flag : new String[] {"--help", "-h"}) {
+      ServiceProcess.Finished help = ServiceProcess.run(Duration.ofSeconds(30), flag);
+      assertEquals(0, help.exitCode(), help.stderr());
+      assertTrue(help.stdout().startsWith("usage: fanin [--config FILE] [--cluster] [--help]\n"), help.stdout());
+      assertTrue(help.stdout().contains("FANIN_") && help.stdout().contains("docs/operations.md"), help.stdout());
+      assertEquals("", help.stderr());
+    }
+  }
+
+  @Test
+  void anUnknownArgumentIsOneLineNamingTheUsageAndExitCode2() throws Exception {
+    ServiceProcess.Finished refused = ServiceProcess.run(Duration.ofSeconds(30), "--clustered");
+    assertEquals(2, refused.exitCode(), refused.stdout() + refused.stderr());
+    assertEquals("fanin: unknown argument --clustered; usage: fanin [--config FILE] [--cluster] [--help]",
+        refused.stderr().strip());
+    assertEquals("", refused.stdout());
+  }
+
+  @Test
   void sigtermLetsAggregationsInFlightFinishThenStops() throws Exception {
     int port = FaninHarness.freePort();
     try (ServiceProcess fanin = ServiceProcess.start(port, Map.of())) {
