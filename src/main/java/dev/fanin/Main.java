@@ -5,6 +5,7 @@ import dev.fanin.config.ConfigLoader;
 import dev.fanin.config.ConfigWatcher;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.feeds.FeedsVerticle;
+import dev.fanin.http.ListenException;
 import dev.fanin.metrics.FaninMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -109,7 +110,9 @@ public final class Main {
       vertx = builder.with(options).build();
     }
     Fanin fanin = new Fanin(vertx, config, metrics);
+    java.util.concurrent.atomic.AtomicBoolean startFailed = new java.util.concurrent.atomic.AtomicBoolean();
     fanin.start().onComplete(ar -> {
+      startFailed.set(ar.failed());
       if (ar.succeeded()) {
         fanin.live().onChange(next -> Logging.level(next.log().level()));
         if (configFile != null) {
@@ -120,6 +123,9 @@ public final class Main {
       } else if (ar.cause() instanceof FeedsVerticle.FeedLoadException bad) {
         System.err.println("fanin: " + bad.getMessage());
         vertx.close().onComplete(v -> System.exit(2));
+      } else if (ar.cause() instanceof ListenException cannotListen) {
+        System.err.println("fanin: " + cannotListen.getMessage());
+        vertx.close().onComplete(v -> System.exit(1));
       } else {
         log.error("fanin failed to start: {}", ar.cause().getMessage());
         vertx.close().onComplete(v -> System.exit(1));
@@ -127,6 +133,9 @@ public final class Main {
     });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // SIGTERM: stop accepting, let aggregations in flight finish within the grace period, close
+      if (startFailed.get()) {
+        return; // the failed start closed Vert.x itself; there is nothing in flight to finish
+      }
       long grace = config.http().shutdownGraceMs();
       log.info("shutting down: finishing requests in flight (up to {} ms)", grace);
       try {
