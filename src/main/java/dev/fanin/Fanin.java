@@ -12,6 +12,7 @@ import dev.fanin.metrics.FaninMetrics;
 import dev.fanin.http.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,14 +47,21 @@ public final class Fanin {
     return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 
-  /** Starts listening; completes once every instance is ready. */
+  /**
+   * Starts listening; completes once every instance is ready. The registry is deployed first, so
+   * that the port never answers without the feeds (and a broken operator feed stops the start
+   * before anything listens), but its schedules wait until the port is bound: a process whose port
+   * is taken fails with a {@link dev.fanin.http.ListenException} without having polled anything.
+   */
   public Future<Fanin> start() {
     int n = instances();
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
+    Promise<Void> listening = Promise.promise();
     FeedDefinitionParser feedParser = new FeedDefinitionParser(new DefinitionParser(services.live()), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
-        v -> Aggregators.create(v, config, services, n), services.pollers(), config.cluster().lockRetryMs());
+        v -> Aggregators.create(v, config, services, n), services.pollers(), config.cluster().lockRetryMs(),
+        listening.future());
     return startDemo()
         .compose(v -> vertx.deployVerticle(registry))
         .compose(registryId -> {
@@ -62,11 +70,16 @@ public final class Fanin {
             HttpVerticle v = new HttpVerticle(config, services, n);
             first.compareAndSet(null, v);
             return v;
-          }, new DeploymentOptions().setInstances(n));
+          }, new DeploymentOptions().setInstances(n)).recover(failure -> {
+            // a start that fails leaves nothing deployed
+            deploymentIds.remove(registryId);
+            return vertx.undeploy(registryId).transform(v -> Future.failedFuture(failure));
+          });
         })
         .map(id -> {
           deploymentIds.add(id);
           port = first.get().actualPort();
+          listening.complete();
           services.ready().set(true);
           return this;
         });

@@ -5,6 +5,7 @@ import dev.fanin.config.ConfigLoader;
 import dev.fanin.config.ConfigWatcher;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.feeds.FeedsVerticle;
+import dev.fanin.http.ListenException;
 import dev.fanin.metrics.FaninMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,19 +22,44 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Command line entry point: java -jar fanin.jar [--config FILE] [--cluster]. */
+/** Command line entry point: java -jar fanin.jar [--config FILE] [--cluster] [--help]. */
 public final class Main {
   private static final Path DEFAULT_CONFIG = Path.of("conf", "config.json");
+  static final String USAGE = "usage: fanin [--config FILE] [--cluster] [--help]";
+  static final String HELP = USAGE + "\n"
+      + "Starts the fanin aggregation service.\n"
+      + "\n"
+      + "  --config FILE  read the configuration from FILE (default: conf/config.json when it exists,\n"
+      + "                 else the built-in defaults)\n"
+      + "  --cluster      join a cluster of fanin nodes (cluster.enabled=true)\n"
+      + "  -h, --help     print this help and exit\n"
+      + "\n"
+      + "Environment: FANIN_ plus a config key in upper snake case overrides the key (FANIN_HTTP_PORT for\n"
+      + "http.port); an unknown FANIN_ variable stops the start. FANIN_JAVA_OPTS is bin/fanin's own: it\n"
+      + "replaces the JVM settings.\n"
+      + "Exit codes: 1 when fanin cannot start (e.g. its port is taken), 2 for invalid configuration or\n"
+      + "arguments. Docs: README.md and docs/operations.md.\n";
 
   private Main() {}
 
   public static void main(String[] args) {
-    Path configFile;
+    CommandLine commandLine;
+    try {
+      commandLine = CommandLine.parse(args);
+    } catch (UsageException e) {
+      System.err.println("fanin: " + e.getMessage() + "; " + USAGE);
+      System.exit(2);
+      return;
+    }
+    if (commandLine.help()) {
+      System.out.print(HELP);
+      return;
+    }
+    Path configFile = configFile(commandLine);
     FaninConfig config;
     java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
     try {
-      configFile = configFile(args);
-      if (clusterFlag(args)) {
+      if (commandLine.cluster()) {
         // --cluster is cluster.enabled=true, above the file and the environment
         env.put(ConfigLoader.envName("cluster.enabled"), "true");
       }
@@ -84,7 +110,9 @@ public final class Main {
       vertx = builder.with(options).build();
     }
     Fanin fanin = new Fanin(vertx, config, metrics);
+    java.util.concurrent.atomic.AtomicBoolean startFailed = new java.util.concurrent.atomic.AtomicBoolean();
     fanin.start().onComplete(ar -> {
+      startFailed.set(ar.failed());
       if (ar.succeeded()) {
         fanin.live().onChange(next -> Logging.level(next.log().level()));
         if (configFile != null) {
@@ -95,6 +123,9 @@ public final class Main {
       } else if (ar.cause() instanceof FeedsVerticle.FeedLoadException bad) {
         System.err.println("fanin: " + bad.getMessage());
         vertx.close().onComplete(v -> System.exit(2));
+      } else if (ar.cause() instanceof ListenException cannotListen) {
+        System.err.println("fanin: " + cannotListen.getMessage());
+        vertx.close().onComplete(v -> System.exit(1));
       } else {
         log.error("fanin failed to start: {}", ar.cause().getMessage());
         vertx.close().onComplete(v -> System.exit(1));
@@ -102,6 +133,9 @@ public final class Main {
     });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // SIGTERM: stop accepting, let aggregations in flight finish within the grace period, close
+      if (startFailed.get()) {
+        return; // the failed start closed Vert.x itself; there is nothing in flight to finish
+      }
       long grace = config.http().shutdownGraceMs();
       log.info("shutting down: finishing requests in flight (up to {} ms)", grace);
       try {
@@ -131,31 +165,51 @@ public final class Main {
     return loopback ? null : "listening on " + host + " without API keys";
   }
 
-  /** Whether --cluster was given. */
-  static boolean clusterFlag(String[] args) {
-    return java.util.Arrays.asList(args).contains("--cluster");
+  /** The file --config names, else conf/config.json when it exists, else none (the built-in defaults). */
+  static Path configFile(CommandLine commandLine) {
+    if (commandLine.configFile() == null && Files.isRegularFile(DEFAULT_CONFIG)) {
+      return DEFAULT_CONFIG;
+    }
+    return commandLine.configFile();
   }
 
-  /** --config FILE, else conf/config.json when it exists, else the built-in defaults. */
-  static Path configFile(String[] args) {
-    Path file = null;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--config")) {
-        if (i + 1 >= args.length) {
-          throw new ConfigException("--config", "needs a file name");
+  /** A command line that cannot be understood; exit code 2. */
+  static final class UsageException extends RuntimeException {
+    UsageException(String problem) {
+      super(problem, null, false, false);
+    }
+  }
+
+  /** What the command line asks for: a config file (null when not given), --cluster, --help. */
+  record CommandLine(Path configFile, boolean cluster, boolean help) {
+    /** Parses; a bad argument is a {@link UsageException}, unless --help asks for the usage anyway. */
+    static CommandLine parse(String[] args) {
+      Path file = null;
+      boolean cluster = false;
+      boolean help = false;
+      UsageException problem = null;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        if (arg.equals("--help") || arg.equals("-h")) {
+          help = true;
+        } else if (arg.equals("--cluster")) {
+          cluster = true;
+        } else if (arg.equals("--config")) {
+          if (i + 1 < args.length) {
+            file = Path.of(args[++i]);
+          } else if (problem == null) {
+            problem = new UsageException("--config needs a file name");
+          }
+        } else if (arg.startsWith("--config=")) {
+          file = Path.of(arg.substring("--config=".length()));
+        } else if (problem == null) {
+          problem = new UsageException("unknown argument " + arg);
         }
-        file = Path.of(args[++i]);
-      } else if (args[i].equals("--cluster")) {
-        continue;
-      } else if (args[i].startsWith("--config=")) {
-        file = Path.of(args[i].substring("--config=".length()));
-      } else {
-        throw new ConfigException(args[i], "unknown argument; usage: fanin [--config FILE] [--cluster]");
       }
+      if (problem != null && !help) {
+        throw problem;
+      }
+      return new CommandLine(file, cluster, help);
     }
-    if (file == null && Files.isRegularFile(DEFAULT_CONFIG)) {
-      file = DEFAULT_CONFIG;
-    }
-    return file;
   }
 }

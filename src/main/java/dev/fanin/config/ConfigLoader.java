@@ -9,8 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds a {@link FaninConfig} from the built-in defaults, a JSON file and FANIN_* environment
@@ -19,6 +22,12 @@ import java.util.Map;
 public final class ConfigLoader {
   private static final String DEFAULTS = "/fanin-defaults.json";
   private static final String ENV_PREFIX = "FANIN_";
+  /**
+   * FANIN_* variables that are read by the start script (bin/fanin), not by a config key. Every
+   * other FANIN_* variable must name a key, so that a misspelt one stops the start instead of being
+   * ignored. This is the one list of exceptions; README.md and docs/operations.md name its members.
+   */
+  public static final Set<String> START_SCRIPT_VARIABLES = Set.of("FANIN_JAVA_OPTS");
 
   private ConfigLoader() {}
 
@@ -28,6 +37,7 @@ public final class ConfigLoader {
     if (file != null) {
       overlay(merged, readFile(file), "");
     }
+    refuseUnknownVariables(merged, env);
     applyEnv(merged, env);
     return ConfigReader.read(merged);
   }
@@ -95,6 +105,70 @@ public final class ConfigLoader {
         into.put(e.getKey(), e.getValue());
       }
     }
+  }
+
+  /** Refuses the first (by name) FANIN_* variable that is neither a key's nor the start script's. */
+  private static void refuseUnknownVariables(JsonObject config, Map<String, String> env) {
+    Set<String> known = new TreeSet<>(START_SCRIPT_VARIABLES);
+    addVariableNames(config, "", known);
+    env.keySet().stream()
+        .filter(name -> name.startsWith(ENV_PREFIX) && !known.contains(name))
+        .sorted()
+        .findFirst()
+        .ifPresent(name -> {
+          String closest = closest(name, known);
+          throw new ConfigException(name, "unknown environment variable" + (closest != null
+              ? "; did you mean " + closest + "?"
+              : " (FANIN_* variables set config keys: http.port is FANIN_HTTP_PORT)"));
+        });
+  }
+
+  private static void addVariableNames(JsonObject section, String prefix, Set<String> names) {
+    for (String name : section.fieldNames()) {
+      if (section.getValue(name) instanceof JsonObject nested) {
+        addVariableNames(nested, prefix + name + ".", names);
+      } else {
+        names.add(envName(prefix + name));
+      }
+    }
+  }
+
+  /**
+   * The known name nearest to a misspelt one, if it is within two edits (three for names of 30
+   * characters or more, where a dropped _MS is a likely slip); null when none is that close.
+   */
+  static String closest(String name, Collection<String> known) {
+    int limit = Math.max(2, name.length() / 10);
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : known) {
+      int d = editDistance(name, candidate);
+      if (d <= limit && d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  /** Levenshtein distance: insertions, deletions and substitutions of one character each. */
+  static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   private static void applyEnv(JsonObject config, Map<String, String> env) {

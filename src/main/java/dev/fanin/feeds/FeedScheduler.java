@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * takes over knows the latest run, the items already published and when the next run is due. A
  * node tries the locks it lacks once when a slot is created, whenever a member leaves the cluster,
  * and in a slow sweep one lock at a time. Confined to the registry's event loop.
+ *
+ * <p>It starts held: no lock is taken and no feed runs until {@link #release()}, which the registry
+ * calls once the process listens (a process that cannot bind its port must not poll anything).
  */
 final class FeedScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(FeedScheduler.class);
@@ -59,6 +62,7 @@ final class FeedScheduler {
   private long sweepTimer = -1;
   private boolean sweeping;
   private boolean stopped;
+  private boolean held = true;
 
   FeedScheduler(Vertx vertx, Aggregator aggregator, FeedDefinitionParser parser, String node, String lockPrefix,
       long sweepMs, PollerView view) {
@@ -110,7 +114,7 @@ final class FeedScheduler {
 
     /** Tries this feed's poller lock once, without waiting for it. */
     Future<Void> tryLead() {
-      if (lock != null || acquiring || cancelled) {
+      if (held || lock != null || acquiring || cancelled) {
         return Future.succeededFuture();
       }
       acquiring = true;
@@ -364,9 +368,18 @@ final class FeedScheduler {
     }
   }
 
+  /** Lets the schedules run: tries every feed's lock at once, then in the slow sweep. */
+  void release() {
+    if (held) {
+      held = false;
+      sweep();
+    }
+  }
+
   /** Tries, one after the other, the locks of the feeds this node does not poll. */
   private void sweep() {
-    if (sweeping || stopped) {
+    if (sweeping || stopped || held) {
+      // while held, release() starts the next sweep
       return;
     }
     sweeping = true;

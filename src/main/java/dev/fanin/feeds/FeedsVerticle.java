@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * cluster it re-reads the map periodically to heal any change it missed.
  *
  * <p>One instance per process: its own changes are ordered on its event loop. It serves the
- * fanin.feeds.* addresses and runs the schedules ({@link FeedScheduler}).
+ * fanin.feeds.* addresses and runs the schedules ({@link FeedScheduler}), from the moment the
+ * process listens.
  */
 public final class FeedsVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FeedsVerticle.class);
@@ -55,6 +56,8 @@ public final class FeedsVerticle extends VerticleBase {
   private final Function<io.vertx.core.Vertx, Aggregator> aggregatorFactory;
   private final PollerView pollers;
   private final long lockRetryMs;
+  /** The schedules start once this succeeds: when the process listens (see Fanin#start). */
+  private final Future<?> schedulesFrom;
   /**
    * This node's copy: what it has on disk and schedules, with the parsed feed (null for tombstones
    * and for records read from disk but not yet adopted).
@@ -73,11 +76,12 @@ public final class FeedsVerticle extends VerticleBase {
 
   public FeedsVerticle(FeedDefinitionParser parser, Path confDir, Path dataDir, int maxFeeds,
       Function<io.vertx.core.Vertx, Aggregator> aggregatorFactory) {
-    this(parser, confDir, dataDir, maxFeeds, aggregatorFactory, new PollerView(), 1_000);
+    this(parser, confDir, dataDir, maxFeeds, aggregatorFactory, new PollerView(), 1_000, Future.succeededFuture());
   }
 
   public FeedsVerticle(FeedDefinitionParser parser, Path confDir, Path dataDir, int maxFeeds,
-      Function<io.vertx.core.Vertx, Aggregator> aggregatorFactory, PollerView pollers, long lockRetryMs) {
+      Function<io.vertx.core.Vertx, Aggregator> aggregatorFactory, PollerView pollers, long lockRetryMs,
+      Future<?> schedulesFrom) {
     this.parser = parser;
     this.confDir = confDir;
     this.dataDir = dataDir;
@@ -85,6 +89,7 @@ public final class FeedsVerticle extends VerticleBase {
     this.aggregatorFactory = aggregatorFactory;
     this.pollers = pollers;
     this.lockRetryMs = lockRetryMs;
+    this.schedulesFrom = schedulesFrom;
   }
 
   @Override
@@ -112,6 +117,7 @@ public final class FeedsVerticle extends VerticleBase {
         .onSuccess(v -> {
           syncTimer = vertx.setPeriodic(SYNC_MS, t -> serialized(this::sync));
           membership = Clustering.onMemberLeft(vertx, scheduler::memberLeft);
+          schedulesFrom.onSuccess(listening -> context.runOnContext(x -> scheduler.release()));
           long live = local.values().stream().filter(l -> l.feed != null).count();
           LOG.info("feed registry: {} feeds ({} read-only), data in {}{}", live,
               local.values().stream().filter(l -> l.feed != null && l.feed.readOnly()).count(), store.dir(),

@@ -43,7 +43,8 @@ public final class HttpVerticle extends VerticleBase {
     DefinitionParser definitions = new DefinitionParser(services.live());
     FeedDefinitionParser feedParser = new FeedDefinitionParser(definitions, config.feeds());
     FeedRuns feedRuns = new FeedRuns(vertx.eventBus(), feedParser);
-    new BusIntake(vertx.eventBus(), aggregator, definitions, feedRuns, dev.fanin.cluster.Clustering.nodeId(vertx)).register();
+    BusIntake busIntake = new BusIntake(vertx.eventBus(), aggregator, definitions, feedRuns,
+        dev.fanin.cluster.Clustering.nodeId(vertx));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
@@ -57,7 +58,11 @@ public final class HttpVerticle extends VerticleBase {
           awaitingFirstRequest.remove(request.connection());
           router.handle(request);
         })
-        .listen();
+        .listen()
+        .recover(failure -> Future.failedFuture(
+            new ListenException(config.http().host(), config.http().port(), failure)))
+        // the bus intake opens only once the port is bound: a process that cannot listen aggregates nothing
+        .compose(bound -> busIntake.register().completion());
   }
 
   private Router router(Aggregator aggregator, DefinitionParser definitions, FeedDefinitionParser feedParser,

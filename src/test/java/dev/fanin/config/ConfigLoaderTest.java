@@ -2,6 +2,7 @@ package dev.fanin.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,65 @@ class ConfigLoaderTest {
     assertEquals(2500, c.aggregate().defaultDeadlineMs());
     assertFalse(c.demo().enabled());
     assertEquals("0.0.0.0", c.http().host());
+  }
+
+  @Test
+  void aMisspeltVariableStopsTheStartNamingItAndTheNearestName() {
+    ConfigException e = fails(() -> ConfigLoader.load(null, Map.of("FANIN_HTTP_PORTT", "1")));
+    assertEquals("FANIN_HTTP_PORTT", e.key());
+    assertEquals("FANIN_HTTP_PORTT: unknown environment variable; did you mean FANIN_HTTP_PORT?", e.getMessage());
+
+    // a long name may be three edits away: the dropped _MS
+    assertTrue(fails(() -> ConfigLoader.load(null, Map.of("FANIN_AGGREGATE_DEFAULT_DEADLINE", "5")))
+        .getMessage().endsWith("did you mean FANIN_AGGREGATE_DEFAULT_DEADLINE_MS?"));
+    // the start script's own variable is suggested too
+    assertTrue(fails(() -> ConfigLoader.load(null, Map.of("FANIN_JAVA_OPT", "-Xmx1g")))
+        .getMessage().endsWith("did you mean FANIN_JAVA_OPTS?"));
+  }
+
+  @Test
+  void anUnknownVariableWithNothingCloseSaysHowNamesAreMade() {
+    ConfigException e = fails(() -> ConfigLoader.load(null, Map.of("FANIN_COLOUR", "blue")));
+    assertEquals("FANIN_COLOUR", e.key());
+    assertFalse(e.getMessage().contains("did you mean"), e.getMessage());
+    assertTrue(e.getMessage().contains("http.port is FANIN_HTTP_PORT"), e.getMessage());
+    // a section is not a key
+    assertEquals("FANIN_HTTP", fails(() -> ConfigLoader.load(null, Map.of("FANIN_HTTP", "x"))).key());
+  }
+
+  @Test
+  void unknownVariablesAreReportedInNameOrderAndAlsoWithAConfigFile() throws IOException {
+    Path f = file("{\"http\":{\"port\":9090}}");
+    assertEquals("FANIN_A", fails(() -> ConfigLoader.load(f,
+        Map.of("FANIN_Z", "1", "FANIN_A", "1", "FANIN_HTTP_PORT", "7070"))).key());
+  }
+
+  @Test
+  void everyKeysVariableAndTheStartScriptsAreAccepted() {
+    Map<String, String> env = new java.util.HashMap<>();
+    // the value each key already has, so that only the names are under test
+    JsonObject defaults = ConfigLoader.defaults();
+    for (String section : defaults.fieldNames()) {
+      JsonObject keys = defaults.getJsonObject(section);
+      for (String key : keys.fieldNames()) {
+        Object value = keys.getValue(key);
+        env.put(ConfigLoader.envName(section + "." + key), value instanceof io.vertx.core.json.JsonArray list
+            ? list.encode() : String.valueOf(value));
+      }
+    }
+    env.put("FANIN_JAVA_OPTS", "-Xmx64m");
+    env.put("NOT_FANIN_AT_ALL", "x");
+    env.put("fanin_http_port", "x");
+    assertEquals(ConfigLoader.load(null, Map.of()), ConfigLoader.load(null, env));
+  }
+
+  @Test
+  void editDistanceCountsSingleCharacterEdits() {
+    assertEquals(0, ConfigLoader.editDistance("FANIN_HTTP_PORT", "FANIN_HTTP_PORT"));
+    assertEquals(1, ConfigLoader.editDistance("FANIN_HTTP_PORTT", "FANIN_HTTP_PORT"));
+    assertEquals(2, ConfigLoader.editDistance("FANIN_HTTP_PROT", "FANIN_HTTP_PORT"));
+    assertEquals(3, ConfigLoader.editDistance("kitten", "sitting"));
+    assertNull(ConfigLoader.closest("FANIN_HTTP_PRTOT", java.util.Set.of("FANIN_LOG_LEVEL")));
   }
 
   @Test

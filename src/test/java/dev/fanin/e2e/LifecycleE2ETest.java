@@ -1,6 +1,7 @@
 package dev.fanin.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,59 @@ class LifecycleE2ETest {
       assertEquals(2, fanin.awaitExit(Duration.ofSeconds(30)));
       String out = fanin.output();
       assertTrue(out.contains("http.host") && out.contains("security.apiKeys"), out);
+    }
+  }
+
+  @Test
+  void helpPrintsTheUsageOnStandardOutputAndExits0() throws Exception {
+    for (String flag : new String[] {"--help", "-h"}) {
+      ServiceProcess.Finished help = ServiceProcess.run(Duration.ofSeconds(30), flag);
+      assertEquals(0, help.exitCode(), help.stderr());
+      assertTrue(help.stdout().startsWith("usage: fanin [--config FILE] [--cluster] [--help]\n"), help.stdout());
+      assertTrue(help.stdout().contains("FANIN_") && help.stdout().contains("docs/operations.md"), help.stdout());
+      assertEquals("", help.stderr());
+    }
+  }
+
+  @Test
+  void anUnknownArgumentIsOneLineNamingTheUsageAndExitCode2() throws Exception {
+    ServiceProcess.Finished refused = ServiceProcess.run(Duration.ofSeconds(30), "--clustered");
+    assertEquals(2, refused.exitCode(), refused.stdout() + refused.stderr());
+    assertEquals("fanin: unknown argument --clustered; usage: fanin [--config FILE] [--cluster] [--help]",
+        refused.stderr().strip());
+    assertEquals("", refused.stdout());
+  }
+
+  @Test
+  void aTakenPortIsOneLineNamingTheAddressAndExitCode1AndNothingRan(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    // the port is taken by an HTTP server that a scheduled operator feed polls: it must hear nothing
+    java.util.concurrent.atomic.AtomicInteger polled = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer squatter = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    squatter.createContext("/", exchange -> {
+      polled.incrementAndGet();
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    squatter.start();
+    int taken = squatter.getAddress().getPort();
+    java.nio.file.Path conf = java.nio.file.Files.createDirectories(dir.resolve("conf"));
+    java.nio.file.Files.writeString(conf.resolve("ticker.json"), new JsonObject()
+        .put("sources", new io.vertx.core.json.JsonArray().add(new JsonObject().put("id", "a")
+            .put("url", "http://127.0.0.1:" + taken + "/tick")))
+        .put("schedule", new JsonObject().put("everyMs", 1000)).encode());
+    try (ServiceProcess fanin = ServiceProcess.start(taken, Map.of("FANIN_FEEDS_CONF_DIR", conf.toString(),
+        "FANIN_FEEDS_DATA_DIR", dir.resolve("data").toString()))) {
+      assertEquals(1, fanin.awaitExit(Duration.ofSeconds(30)), fanin.output());
+      String out = fanin.output();
+      assertTrue(out.lines().anyMatch(("fanin: cannot listen on 127.0.0.1:" + taken
+          + ": address already in use")::equals), out);
+      assertFalse(out.contains("\tat ") || out.contains("Exception"), "a stack trace or exception:\n" + out);
+      assertFalse(out.contains("shutting down"), "a start that failed has nothing to shut down:\n" + out);
+      assertEquals(0, polled.get(), "the scheduled feed ran although fanin could not listen:\n" + out);
+    } finally {
+      squatter.stop(0);
     }
   }
 

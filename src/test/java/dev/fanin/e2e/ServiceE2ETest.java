@@ -64,6 +64,16 @@ class ServiceE2ETest {
   }
 
   @Test
+  void aMisspeltEnvironmentVariableStopsTheStartWithExitCode2() throws Exception {
+    try (ServiceProcess fanin = ServiceProcess.start(FaninHarness.freePort(), Map.of("FANIN_HTTP_PORTT", "1"))) {
+      assertEquals(2, fanin.awaitExit(Duration.ofSeconds(30)));
+      String out = fanin.output();
+      assertEquals("fanin: invalid config: FANIN_HTTP_PORTT: unknown environment variable; "
+          + "did you mean FANIN_HTTP_PORT?", out.strip());
+    }
+  }
+
+  @Test
   void anInvalidConfigFileStopsTheStartWithExitCode2(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("config.json");
     Files.writeString(config, "{\"http\": {\"port\": 8080, \"hots\": \"0.0.0.0\"}}");

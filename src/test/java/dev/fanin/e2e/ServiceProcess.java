@@ -38,6 +38,32 @@ final class ServiceProcess implements AutoCloseable {
     return new ServiceProcess(pb.start(), log, port);
   }
 
+  /** What a command that ends by itself (--help, a refused argument) wrote and how it exited. */
+  record Finished(int exitCode, String stdout, String stderr) {}
+
+  /** Runs bin/fanin with these arguments until it exits, keeping standard output and error apart. */
+  static Finished run(Duration within, String... args) throws Exception {
+    Path out = Files.createTempFile("fanin-e2e", ".out");
+    Path err = Files.createTempFile("fanin-e2e", ".err");
+    try {
+      List<String> command = new java.util.ArrayList<>(List.of(HOME.resolve("bin/fanin").toString()));
+      command.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(command).directory(HOME.toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.environment().keySet().removeIf(k -> k.startsWith("FANIN_"));
+      Process process = pb.start();
+      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
+        throw new AssertionError("fanin " + String.join(" ", args) + " did not exit:\n" + Files.readString(out)
+            + Files.readString(err));
+      }
+      return new Finished(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
   /** Waits until /health answers 200, or fails with the log. */
   void awaitHealthy(Duration within) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
