@@ -60,7 +60,7 @@ public final class Fanin {
     FeedDefinitionParser feedParser = new FeedDefinitionParser(new DefinitionParser(services.live()), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
-        v -> Aggregators.create(v, config, services, n), services.pollers(), config.cluster().lockRetryMs(),
+        v -> Aggregators.create(v, config, services), services.pollers(), config.cluster().lockRetryMs(),
         listening.future());
     return startDemo()
         .compose(v -> vertx.deployVerticle(registry))

@@ -19,7 +19,7 @@ public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, Api
     FaninMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready, LiveConfig live,
     FeedDecoder feedDecoder, LoadShedder upstreamSlots, dev.fanin.cache.ResponseCache cache,
     dev.fanin.cache.Coalescer coalescer, dev.fanin.cluster.PollerView pollers, dev.fanin.fetch.Lanes lanes,
-    dev.fanin.policy.DemoHosts demo, dev.fanin.policy.LoopMark mark) {
+    dev.fanin.policy.DemoHosts demo, dev.fanin.policy.LoopMark mark, dev.fanin.fetch.OriginGates gates) {
 
   public static ProcessServices create(Vertx vertx, LiveConfig live, FaninMetrics metrics) {
     FaninConfig config = live.get();
@@ -35,12 +35,15 @@ public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, Api
         live,
         new FeedParserDecoder((int) Math.min(Integer.MAX_VALUE, config.source().maxBodyBytes())),
         new LoadShedder(),
-        new dev.fanin.cache.ResponseCache(config.cache().maxBytes()),
+        new dev.fanin.cache.ResponseCache(config.cache().maxBytes(), config.cache().clientShareBytes()),
         new dev.fanin.cache.Coalescer(vertx),
         new dev.fanin.cluster.PollerView(),
         new dev.fanin.fetch.Lanes(),
         new dev.fanin.policy.DemoHosts(config.demo().enabled()),
-        new dev.fanin.policy.LoopMark());
+        new dev.fanin.policy.LoopMark(),
+        // client.* shapes the connection pools at start, so the gates keep the start's values too
+        new dev.fanin.fetch.OriginGates(vertx, config.client()::maxConnectionsPerOrigin,
+            config.client()::maxWaitQueue));
     java.util.concurrent.atomic.AtomicReference<FaninConfig.Breaker> breakerConfig =
         new java.util.concurrent.atomic.AtomicReference<>(config.breaker());
     live.onChange(next -> {

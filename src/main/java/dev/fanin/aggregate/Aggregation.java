@@ -59,7 +59,7 @@ public final class Aggregation {
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     for (int i = 0; i < n; i++) {
       contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted())
-          .requestId(info.requestId()).via(info.via()).cacheSpec(spec.sources().get(i).cache());
+          .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(spec.sources().get(i).cache());
     }
   }
 

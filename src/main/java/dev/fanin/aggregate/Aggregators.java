@@ -15,25 +15,25 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 
 /**
- * Builds an aggregator with its own upstream HTTP client, for a verticle's event loop. The client's
- * per-origin connection pool gets {@code 1/share} of client.maxConnectionsPerOrigin, so that the
- * verticles of one process together stay within it. Call from the verticle's start, so the client
- * is closed with the verticle.
+ * Builds an aggregator with its own upstream HTTP client, for a verticle's event loop. Requests in
+ * flight per origin are bounded process-wide by the origin's gate (client.maxConnectionsPerOrigin),
+ * so each client's pool may hold that many: a request admitted by the gate never waits in a pool's
+ * queue, where the connect timeout would fail it. Call from the verticle's start, so the client is
+ * closed with the verticle.
  */
 public final class Aggregators {
   static final int DECODE_THREADS = 2;
   private Aggregators() {}
 
-  public static Aggregator create(Vertx vertx, FaninConfig config, ProcessServices services, int share) {
-    return create(vertx, config, services, share, false);
+  public static Aggregator create(Vertx vertx, FaninConfig config, ProcessServices services) {
+    return create(vertx, config, services, false);
   }
 
   /**
    * As above; with {@code lane}, the client also serves the other loops' large aggregations (see
    * {@link dev.fanin.fetch.Lanes}) until the calling verticle stops.
    */
-  public static Aggregator create(Vertx vertx, FaninConfig config, ProcessServices services, int share,
-      boolean lane) {
+  public static Aggregator create(Vertx vertx, FaninConfig config, ProcessServices services, boolean lane) {
     BreakerRegistry breakers = services.breakers();
     FaninConfig.Client c = config.client();
     HttpClient client = vertx.createHttpClient(
@@ -43,8 +43,8 @@ public final class Aggregators {
             .setKeepAliveTimeout(c.keepAliveSeconds())
             .setDecompressionSupported(true),
         new PoolOptions()
-            .setHttp1MaxSize(ceilDiv(c.maxConnectionsPerOrigin(), share))
-            .setMaxWaitQueueSize(ceilDiv(c.maxWaitQueue(), share)));
+            .setHttp1MaxSize(c.maxConnectionsPerOrigin())
+            .setMaxWaitQueueSize(c.maxConnectionsPerOrigin()));
     HttpFetcher http = new HttpFetcher(vertx, client, c.connectTimeoutMs(), services.upstreamSlots(),
         () -> config.client().maxConnections(), services.mark());
     if (lane) {
@@ -60,11 +60,8 @@ public final class Aggregators {
     // one small pool for the process (shared by name): feed parsing and large projections
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("fanin-decode", DECODE_THREADS, 30, TimeUnit.SECONDS);
     ResultDecoder decoder = new ResultDecoder(workers, services.feedDecoder());
-    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, services.metrics(), services.cache(), services.coalescer(), services.lanes()), live, services.shedder(),
+    return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, services.metrics(), services.cache(), services.coalescer(), services.lanes(), services.gates(),
+        () -> live.get().cache().credentialHeaders()), live, services.shedder(),
         services.metrics(), decoder);
-  }
-
-  private static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
   }
 }

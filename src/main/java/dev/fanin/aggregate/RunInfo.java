@@ -5,10 +5,11 @@ import java.util.regex.Pattern;
 
 /**
  * Who asked for an aggregation: the request id (the client's X-Request-Id when usable, otherwise a
- * new one; sent upstream too), the feed's name when a named feed runs, and the Via the request
- * arrived with (passed on upstream, so loops through other fanins are seen), or null.
+ * new one; sent upstream too), the feed's name when a named feed runs, the Via the request arrived
+ * with (passed on upstream, so loops through other fanins are seen) or null, and the client: the id
+ * of the API key it came with, or null without keys.
  */
-public record RunInfo(String requestId, String feed, String via) {
+public record RunInfo(String requestId, String feed, String via, String client) {
   private static final Pattern USABLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   /** The client's id when it is safe to log and forward, otherwise a fresh one. */
@@ -17,10 +18,10 @@ public record RunInfo(String requestId, String feed, String via) {
   }
 
   public static RunInfo anonymous() {
-    return new RunInfo(UUID.randomUUID().toString(), null, null);
+    return new RunInfo(UUID.randomUUID().toString(), null, null, null);
   }
 
   public RunInfo withFeed(String name) {
-    return new RunInfo(requestId, name, via);
+    return new RunInfo(requestId, name, via, client);
   }
 }

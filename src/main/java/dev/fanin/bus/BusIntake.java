@@ -102,7 +102,7 @@ public final class BusIntake {
   private static dev.fanin.aggregate.RunInfo info(Message<Object> message) {
     String feed = message.body() instanceof JsonObject json && json.getValue("feed") instanceof String f ? f : null;
     return new dev.fanin.aggregate.RunInfo(
-        dev.fanin.aggregate.RunInfo.requestId(message.headers().get("x-request-id")), feed, null);
+        dev.fanin.aggregate.RunInfo.requestId(message.headers().get("x-request-id")), feed, null, null);
   }
 
   /** The problem detail of a failed aggregate: which required sources failed and why. */

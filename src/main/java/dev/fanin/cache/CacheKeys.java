@@ -1,34 +1,53 @@
 package dev.fanin.cache;
 
 import dev.fanin.fetch.FetchRequest;
+import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The cache key of a request: method, URL, and the request headers that change the answer
- * (Accept, Accept-Language, and a hash of Authorization, so answers to different credentials are
- * never shared). Upstream Vary adds more, per stored variant.
+ * The cache key of a request: method, URL, and a hash over every request header the source sets
+ * (names and values). Two requests share an answer, stored or in flight, only when they would
+ * send the same request: different credentials (Authorization, Cookie, an API key in any header)
+ * never meet. Upstream Vary adds more, per stored variant.
  */
 final class CacheKeys {
   private CacheKeys() {}
 
   static String of(FetchRequest request) {
-    String auth = request.headers().get("Authorization");
-    return request.method().name() + ' ' + request.url()
-        + "\nA:" + nullToEmpty(request.headers().get("Accept"))
-        + "\nL:" + nullToEmpty(request.headers().get("Accept-Language"))
-        + "\nZ:" + (auth == null ? "" : sha256(auth));
+    String url = request.method().name() + ' ' + request.url();
+    MultiMap headers = request.headers();
+    if (headers == null || headers.isEmpty()) {
+      return url;
+    }
+    return url + "\nH:" + headerHash(headers);
   }
 
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
+  /** SHA-256 over the headers, names lower-cased and sorted, values in their order. */
+  static String headerHash(MultiMap headers) {
+    List<String> lines = new ArrayList<>(headers.size());
+    for (Map.Entry<String, String> h : headers) {
+      lines.add(h.getKey().toLowerCase(Locale.ROOT) + ':' + h.getValue());
+    }
+    // a stable sort keeps repeated headers' values in their order
+    lines.sort((a, b) -> a.substring(0, a.indexOf(':')).compareTo(b.substring(0, b.indexOf(':'))));
+    MessageDigest digest = sha256();
+    for (String line : lines) {
+      digest.update(line.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) '\n');
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
-  private static String sha256(String s) {
+  private static MessageDigest sha256() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -53,7 +53,7 @@ public final class CachingFetcher implements Fetcher {
         FetchResponse response = ar.result();
         if (response.status() == 304 && stored != null) {
           CachedResponse refreshed = refresh(stored, response, spec, at);
-          cache.store(key, refreshed);
+          cache.store(key, refreshed, context.cacheOwner());
           context.cache("revalidated", refreshed.ageMs(at));
           return Future.succeededFuture(refreshed.toResponse());
         }
@@ -61,7 +61,7 @@ public final class CachingFetcher implements Fetcher {
           context.cache("stale", stored.ageMs(at));
           return Future.succeededFuture(stored.toResponse());
         }
-        store(key, request, response, spec, at);
+        store(key, request, response, spec, at, context.cacheOwner());
         context.cache(context.coalesced() ? "coalesced" : "miss", 0);
         return Future.succeededFuture(response);
       }
@@ -86,7 +86,8 @@ public final class CachingFetcher implements Fetcher {
         request.contentType(), request.timeoutMs(), request.retries(), request.server(), request.context());
   }
 
-  private void store(String key, FetchRequest request, FetchResponse response, CacheSpec spec, long now) {
+  private void store(String key, FetchRequest request, FetchResponse response, CacheSpec spec, long now,
+      String owner) {
     if (!STORABLE.contains(response.status())) {
       return;
     }
@@ -112,7 +113,8 @@ public final class CachingFetcher implements Fetcher {
       }
     }
     cache.store(key, new CachedResponse(response.status(), response.headers(), response.body(), now,
-        Math.max(0, cc.ageMs()), lifetime, upstreamStaleIfError, List.copyOf(names), values.stream().toList()));
+        Math.max(0, cc.ageMs()), lifetime, upstreamStaleIfError, List.copyOf(names), values.stream().toList()),
+        owner);
   }
 
   /** Freshness: none under no-cache, else the upstream's own, else the source's ttl. */

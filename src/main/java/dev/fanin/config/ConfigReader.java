@@ -60,7 +60,8 @@ final class ConfigReader {
             r.integer("breaker.maxFailures", 1, 1_000_000),
             r.integer("breaker.resetTimeoutMs", 1, 86_400_000),
             r.integer("breaker.rollingWindowMs", 1_000, 86_400_000),
-            r.integer("breaker.maxOrigins", 1, 10_000_000)),
+            r.integer("breaker.maxOrigins", 1, 10_000_000),
+            r.integer("breaker.minTimeoutMs", 0, 3_600_000)),
         new FaninConfig.Client(
             r.integer("client.connectTimeoutMs", 1, 600_000),
             r.integer("client.maxConnections", 1, 1_000_000),
@@ -96,7 +97,9 @@ final class ConfigReader {
             r.bool("cache.enabled"),
             r.longValue("cache.maxBytes", 0, Long.MAX_VALUE),
             r.longValue("cache.defaultTtlMs", 0, 86_400_000L * 365),
-            r.longValue("cache.defaultStaleIfErrorMs", 0, 86_400_000L * 365)),
+            r.longValue("cache.defaultStaleIfErrorMs", 0, 86_400_000L * 365),
+            r.integer("cache.clientSharePercent", 1, 100),
+            r.headerNames("cache.credentialHeaders")),
         new FaninConfig.Cluster(
             r.bool("cluster.enabled"),
             r.string("cluster.name"),
@@ -250,6 +253,18 @@ final class ConfigReader {
     for (Object o : list(key)) {
       if (!(o instanceof String s) || !s.matches("(\\*\\.)?[A-Za-z0-9_.:\\[\\]-]+")) {
         throw new ConfigException(key, "must hold host names, IP addresses or *.domain patterns, got " + show(o));
+      }
+      out.add(s.toLowerCase(java.util.Locale.ROOT));
+    }
+    return java.util.List.copyOf(out);
+  }
+
+  /** HTTP header names (tokens), compared case-insensitively. */
+  private java.util.List<String> headerNames(String key) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (Object o : list(key)) {
+      if (!(o instanceof String s) || !s.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}")) {
+        throw new ConfigException(key, "must hold HTTP header names, got " + show(o));
       }
       out.add(s.toLowerCase(java.util.Locale.ROOT));
     }

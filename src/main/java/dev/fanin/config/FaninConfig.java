@@ -39,7 +39,8 @@ public record FaninConfig(
   public record Retry(int initialBackoffMs, int maxBackoffMs) {}
 
   /** Per-origin circuit breaker thresholds. */
-  public record Breaker(int maxFailures, int resetTimeoutMs, int rollingWindowMs, int maxOrigins) {}
+  /** @param minTimeoutMs per-attempt timeouts shorter than this never count against an origin */
+  public record Breaker(int maxFailures, int resetTimeoutMs, int rollingWindowMs, int maxOrigins, int minTimeoutMs) {}
 
   /** The upstream HTTP client: connect timeout and per-origin connection pool. */
   public record Client(
@@ -86,7 +87,19 @@ public record FaninConfig(
   public record Metrics(int maxOrigins) {}
 
   /** The shared response cache: its byte bound and the defaults of sources that don't say. */
-  public record Cache(boolean enabled, long maxBytes, long defaultTtlMs, long defaultStaleIfErrorMs) {}
+  /**
+   * @param clientSharePercent the share of maxBytes one client's entries may hold
+   * @param credentialHeaders request headers that carry credentials (lower case), besides
+   *     Authorization, Cookie and Proxy-Authorization
+   */
+  public record Cache(boolean enabled, long maxBytes, long defaultTtlMs, long defaultStaleIfErrorMs,
+      int clientSharePercent, java.util.List<String> credentialHeaders) {
+
+    /** The most bytes one client's entries may hold. */
+    public long clientShareBytes() {
+      return Math.max(1, maxBytes / 100 * clientSharePercent + maxBytes % 100 * clientSharePercent / 100);
+    }
+  }
 
   /** The built-in demo upstream, on a loopback port of its own (0: any free port). */
   public record Demo(boolean enabled, int port) {}

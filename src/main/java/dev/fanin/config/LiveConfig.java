@@ -57,6 +57,9 @@ public final class LiveConfig implements Supplier<FaninConfig> {
     if (before.cache().maxBytes() != next.cache().maxBytes()) {
       restartOnly.add("cache.maxBytes");
     }
+    if (before.cache().clientSharePercent() != next.cache().clientSharePercent()) {
+      restartOnly.add("cache.clientSharePercent");
+    }
     if (!before.log().format().equals(next.log().format())) {
       restartOnly.add("log.format");
     }

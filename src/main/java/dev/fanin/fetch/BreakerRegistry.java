@@ -22,6 +22,7 @@ public final class BreakerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(BreakerRegistry.class);
   private final Vertx vertx;
   private volatile CircuitBreakerOptions options;
+  private volatile int minTimeoutMs;
   private final Cache<String, CircuitBreaker> breakers;
   private final FaninMetrics metrics;
   private final Map<String, Meter> gauges = new java.util.concurrent.ConcurrentHashMap<>();
@@ -31,6 +32,7 @@ public final class BreakerRegistry {
     this.vertx = vertx;
     this.metrics = metrics;
     this.options = options(config);
+    this.minTimeoutMs = config.minTimeoutMs();
     this.breakers = Caffeine.newBuilder()
         .maximumSize(config.maxOrigins())
         .expireAfterAccess(Duration.ofHours(1))
@@ -60,7 +62,13 @@ public final class BreakerRegistry {
    */
   public void reconfigure(FaninConfig.Breaker config) {
     this.options = options(config);
+    this.minTimeoutMs = config.minTimeoutMs();
     breakers.invalidateAll();
+  }
+
+  /** Per-attempt timeouts shorter than this are the client's choice and never count (breaker.minTimeoutMs). */
+  public int minTimeoutMs() {
+    return minTimeoutMs;
   }
 
   /** The breaker of an origin, created closed on first use. */

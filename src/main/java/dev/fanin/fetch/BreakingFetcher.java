@@ -7,6 +7,11 @@ import io.vertx.core.Future;
 /**
  * Guards each origin with its circuit breaker. An open breaker answers circuit_open at once
  * without touching the upstream; after its reset timeout one trial request goes through.
+ *
+ * <p>The breaker judges the origin, not the client: an attempt ended by its own aggregation
+ * (deadline, client gone, completion policy), by a per-attempt timeout shorter than
+ * breaker.minTimeoutMs, or by fanin's own wait for a connection is not a failure of the origin, and
+ * is passed through the breaker as an outcome it does not count.
  */
 public final class BreakingFetcher implements Fetcher {
   private final Fetcher next;
@@ -17,14 +22,24 @@ public final class BreakingFetcher implements Fetcher {
     this.breakers = breakers;
   }
 
+  /** A failure carried through the breaker as a non-failure, to be unwrapped after it. */
+  private record NotJudged(Throwable cause) {}
+
   @Override
   public Future<FetchResponse> fetch(FetchRequest request) {
     String origin = request.origin();
     CircuitBreaker breaker = breakers.forOrigin(origin);
-    return breaker.<FetchResponse>execute(() -> next.fetch(request).compose(response ->
-            response.status() >= 500
+    return breaker.<Object>execute(() -> next.fetch(request).transform(ar -> {
+          if (ar.succeeded()) {
+            FetchResponse response = ar.result();
+            return response.status() >= 500
                 ? Future.failedFuture(new BreakerRegistry.ServerErrorSignal(response))
-                : Future.succeededFuture(response)))
+                : Future.succeededFuture(response);
+          }
+          return judgesOrigin(request, ar.cause())
+              ? Future.failedFuture(ar.cause())
+              : Future.succeededFuture(new NotJudged(ar.cause()));
+        }))
         .recover(t -> {
           if (t instanceof BreakerRegistry.ServerErrorSignal signal) {
             return Future.succeededFuture(signal.response);
@@ -34,6 +49,20 @@ public final class BreakingFetcher implements Fetcher {
                 "circuit breaker for " + origin + " is open"));
           }
           return Future.failedFuture(t);
-        });
+        })
+        .compose(outcome -> outcome instanceof NotJudged notJudged
+            ? Future.failedFuture(notJudged.cause())
+            : Future.succeededFuture((FetchResponse) outcome));
+  }
+
+  /** Whether a failure may count against the origin (the breaker's policy then decides if it does). */
+  private boolean judgesOrigin(FetchRequest request, Throwable failure) {
+    if (request.context().isCancelled()) {
+      return false; // its own aggregation ended it
+    }
+    if (failure instanceof FetchException fe && !fe.judgesOrigin()) {
+      return false;
+    }
+    return FetchException.kindOf(failure) != ErrorKind.TIMEOUT || request.timeoutMs() >= breakers.minTimeoutMs();
   }
 }

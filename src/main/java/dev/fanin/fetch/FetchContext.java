@@ -21,6 +21,7 @@ public final class FetchContext {
   private boolean trusted;
   private String requestId;
   private String via;
+  private String client;
   private dev.fanin.definition.CacheSpec cacheSpec;
   private String cacheStatus = "miss";
   private long cacheAgeMs;
@@ -96,6 +97,32 @@ public final class FetchContext {
     return via;
   }
 
+  /** The API key id this source runs for, or null without keys. */
+  public FetchContext client(String client) {
+    this.client = client;
+    return this;
+  }
+
+  public String client() {
+    return client;
+  }
+
+  /**
+   * Whom this source's requests queue with for an origin's turn: its API key, or without keys its
+   * own aggregation (identified by the byte budget every source of one aggregation shares).
+   */
+  public Object fairnessGroup() {
+    return client != null ? client : budget;
+  }
+
+  /**
+   * Whose share of the response cache an answer stored for this source counts against: its API
+   * key, or without keys its own aggregation (request).
+   */
+  public String cacheOwner() {
+    return client != null ? "key:" + client : "request:" + requestId;
+  }
+
   /** Milliseconds left until the aggregation's deadline (may be negative). */
   public long remainingMs() {
     return (deadlineNanos - System.nanoTime()) / 1_000_000;
@@ -114,7 +141,7 @@ public final class FetchContext {
    * budget, body bound and request id, with its own cancellation and attempt count.
    */
   FetchContext copyForLane() {
-    return new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via).trusted(trusted);
+    return new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via).client(client).trusted(trusted);
   }
 
   /** Counts the attempts made through a copy (back on this context's loop). */

@@ -4,6 +4,7 @@ package dev.fanin.fetch;
 public final class FetchException extends RuntimeException {
   private final ErrorKind kind;
   private final int httpStatus;
+  private final boolean judgesOrigin;
 
   public FetchException(ErrorKind kind, String message) {
     this(kind, message, 0);
@@ -11,9 +12,27 @@ public final class FetchException extends RuntimeException {
 
   /** @param httpStatus the status of a response whose head arrived before the fetch failed, or 0 */
   public FetchException(ErrorKind kind, String message, int httpStatus) {
+    this(kind, message, httpStatus, true);
+  }
+
+  private FetchException(ErrorKind kind, String message, int httpStatus, boolean judgesOrigin) {
     super(message, null, false, false);
     this.kind = kind;
     this.httpStatus = httpStatus;
+    this.judgesOrigin = judgesOrigin;
+  }
+
+  /**
+   * A failure that says nothing about the origin's health (fanin's own wait ended, for instance):
+   * the origin's breaker never counts it.
+   */
+  public static FetchException notJudging(ErrorKind kind, String message) {
+    return new FetchException(kind, message, 0, false);
+  }
+
+  /** Whether the origin's breaker may count this failure (when its kind is one it counts). */
+  public boolean judgesOrigin() {
+    return judgesOrigin;
   }
 
   public ErrorKind kind() {
@@ -27,7 +46,7 @@ public final class FetchException extends RuntimeException {
 
   /** The same failure, noting the status of the response head that had arrived. */
   FetchException withStatus(int status) {
-    return httpStatus == status ? this : new FetchException(kind, getMessage(), status);
+    return httpStatus == status ? this : new FetchException(kind, getMessage(), status, judgesOrigin);
   }
 
   /** The kind of any throwable: a FetchException's own, otherwise a transport failure. */

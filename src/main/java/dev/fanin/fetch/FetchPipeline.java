@@ -8,14 +8,17 @@ import io.vertx.core.Vertx;
 /**
  * Stacks the fetch decorators. This is the one place that shows the whole pipeline:
  * redirects → SSRF guard → cache → coalescing → retry → circuit breaker → per-aggregation
- * concurrency limit → metering → (lanes) → HTTP.
+ * concurrency limit → the origin's turn → metering → (lanes) → HTTP.
  *
  * <p>Redirects sit outermost so every hop passes the guard again; the guard sits before retry so a
  * refused source is refused once, and resolves the host once per hop.
  *
  * <p>Retry sits outside the breaker so each attempt is judged by the breaker and an open breaker
  * stops retries at once; the limit sits inside so a source waiting out its backoff does not hold
- * one of its aggregation's slots.
+ * one of its aggregation's slots. The origin's turn comes after the aggregation's own slot: a
+ * source waits for the shared origin only while holding what belongs to its own aggregation, and
+ * it waits in fanin's queue (fair across clients, bounded by its deadline), never in the
+ * connection pool's.
  *
  * <p>A large aggregation's HTTP exchanges are spread over the process's lanes (one per intake event
  * loop); every layer above them stays on the aggregation's own loop.
@@ -30,6 +33,8 @@ public final class FetchPipeline {
   private final dev.fanin.cache.ResponseCache cache;
   private final dev.fanin.cache.Coalescer coalescer;
   private final Lanes lanes;
+  private final OriginGates gates;
+  private final java.util.function.Supplier<java.util.List<String>> credentialHeaders;
 
   /**
    * Aggregations of at least this many sources send from every lane; smaller ones stay on their
@@ -40,7 +45,10 @@ public final class FetchPipeline {
   public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers,
       java.util.function.Supplier<FaninConfig.Retry> retry,
       UpstreamPolicy policy, FaninMetrics metrics, dev.fanin.cache.ResponseCache cache,
-      dev.fanin.cache.Coalescer coalescer, Lanes lanes) {
+      dev.fanin.cache.Coalescer coalescer, Lanes lanes, OriginGates gates,
+      java.util.function.Supplier<java.util.List<String>> credentialHeaders) {
+    this.gates = gates;
+    this.credentialHeaders = credentialHeaders;
     this.lanes = lanes;
     this.cache = cache;
     this.coalescer = coalescer;
@@ -52,22 +60,29 @@ public final class FetchPipeline {
     this.retry = retry;
   }
 
+  /** Whether an aggregation of this size sends from every lane rather than only its own loop. */
+  static boolean spreads(int concurrency, int sources) {
+    return sources >= SPREAD_MIN_SOURCES && concurrency > 1;
+  }
+
   /**
    * A fetcher for one aggregation of {@code sources} sources, allowing at most {@code concurrency}
    * requests in flight.
    */
   public Fetcher forAggregation(int concurrency, int sources) {
     Fetcher sending = http;
-    if (sources >= SPREAD_MIN_SOURCES && concurrency > 1) {
+    if (spreads(concurrency, sources)) {
       java.util.List<Lanes.Lane> all = lanes.snapshot();
       if (all.size() > 1) {
         sending = new SpreadingFetcher(http, all);
       }
     }
-    Fetcher limited = new LimitingFetcher(new MeteredFetcher(sending, metrics), new AsyncSemaphore(concurrency));
+    Fetcher admitted = new OriginGateFetcher(new MeteredFetcher(sending, metrics), gates, vertx);
+    Fetcher limited = new LimitingFetcher(admitted, new AsyncSemaphore(concurrency));
     Fetcher guarded = new BreakingFetcher(limited, breakers);
     Fetcher retried = new RetryingFetcher(guarded, vertx, retry);
     Fetcher cached = new dev.fanin.cache.CachingFetcher(coalescer.wrap(retried), cache);
-    return new RedirectingFetcher(new GuardingFetcher(cached, vertx, policy), policy::maxRedirects);
+    return new RedirectingFetcher(new GuardingFetcher(cached, vertx, policy), policy::maxRedirects,
+        credentialHeaders);
   }
 }

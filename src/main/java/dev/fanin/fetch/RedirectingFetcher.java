@@ -9,17 +9,26 @@ import java.util.Set;
 /**
  * Follows redirects itself (the HTTP client follows none), at most a configured number of hops,
  * each hop going down the whole pipeline again, so the SSRF guard checks every hop. 303, and 301
- * or 302 after a POST, become GET without a body; credentials are not sent to another origin.
+ * or 302 after a POST, become GET without a body; credentials (Authorization, Cookie,
+ * Proxy-Authorization and the operator's cache.credentialHeaders) are not sent to another origin.
  */
 public final class RedirectingFetcher implements Fetcher {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
   private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
   private final Fetcher next;
   private final java.util.function.IntSupplier maxRedirects;
+  private final java.util.function.Supplier<java.util.List<String>> credentialHeaders;
 
   public RedirectingFetcher(Fetcher next, java.util.function.IntSupplier maxRedirects) {
+    this(next, maxRedirects, java.util.List::of);
+  }
+
+  /** @param credentialHeaders more request headers that carry credentials (cache.credentialHeaders) */
+  public RedirectingFetcher(Fetcher next, java.util.function.IntSupplier maxRedirects,
+      java.util.function.Supplier<java.util.List<String>> credentialHeaders) {
     this.next = next;
     this.maxRedirects = maxRedirects;
+    this.credentialHeaders = credentialHeaders;
   }
 
   @Override
@@ -55,11 +64,12 @@ public final class RedirectingFetcher implements Fetcher {
     });
   }
 
-  private static FetchRequest redirected(FetchRequest request, int status, URI target) {
+  private FetchRequest redirected(FetchRequest request, int status, URI target) {
     boolean toGet = status == 303 || ((status == 301 || status == 302) && request.method() == HttpMethod.POST);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
     if (!Origins.of(target).equals(Origins.of(request.url()))) {
       CREDENTIALS.forEach(headers::remove);
+      credentialHeaders.get().forEach(headers::remove);
     }
     if (toGet) {
       headers.remove("Content-Type");

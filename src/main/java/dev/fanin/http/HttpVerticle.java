@@ -39,7 +39,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Aggregator aggregator = Aggregators.create(vertx, config, services, instances, true);
+    Aggregator aggregator = Aggregators.create(vertx, config, services, true);
     DefinitionParser definitions = new DefinitionParser(services.live());
     FeedDefinitionParser feedParser = new FeedDefinitionParser(definitions, config.feeds());
     FeedRuns feedRuns = new FeedRuns(vertx.eventBus(), feedParser);

@@ -32,6 +32,7 @@ final class RequestIds {
   static RunInfo of(RoutingContext ctx) {
     String id = ctx.get(KEY);
     List<String> via = ctx.request().headers().getAll("Via");
-    return new RunInfo(id != null ? id : RunInfo.requestId(null), null, via.isEmpty() ? null : String.join(", ", via));
+    return new RunInfo(id != null ? id : RunInfo.requestId(null), null, via.isEmpty() ? null : String.join(", ", via),
+        ctx.get(AccessControl.KEY_ID));
   }
 }

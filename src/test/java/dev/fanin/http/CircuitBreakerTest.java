@@ -26,7 +26,8 @@ class CircuitBreakerTest {
     upstream = new FakeUpstream(vertx).start();
     fanin = new FaninHarness(vertx, new JsonObject()
         .put("http", new JsonObject().put("instances", 2))
-        .put("breaker", new JsonObject().put("maxFailures", 3).put("resetTimeoutMs", 400)));
+        // timeouts of 50 ms and more are the origin's (breaker.minTimeoutMs), so that tests stay short
+        .put("breaker", new JsonObject().put("maxFailures", 3).put("resetTimeoutMs", 400).put("minTimeoutMs", 50)));
   }
 
   @AfterEach

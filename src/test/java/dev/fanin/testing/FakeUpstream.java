@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP server on 127.0.0.1 that misbehaves on request. Query parameters:
  * delay (ms before answering), status, body, type (Content-Type), size (bytes of JSON body),
  * chunked, trickle (ms between chunks) with chunks, reset (close mid-body), hang (never answer),
- * retryAfter, failFirst (with key: answer status for the first N requests, then 200).
+ * retryAfter, failFirst (with key: answer status for the first N requests, then 200), cc (a
+ * Cache-Control header), echo (a request header's value as the body {"echo": value}).
  * It counts requests, requests in flight and their peak, and connections closed; per path it
  * counts requests, requests in flight and their peak, and it records what each request carried.
  */
@@ -161,6 +162,9 @@ public final class FakeUpstream {
       res.putHeader("Retry-After", req.getParam("retryAfter"));
     }
     res.putHeader("Content-Type", req.getParam("type", "application/json"));
+    if (req.getParam("cc") != null) {
+      res.putHeader("Cache-Control", req.getParam("cc"));
+    }
     if (req.getParam("redirect") != null) {
       String to = req.getParam("redirect");
       res.putHeader("Location", to.equals("self") ? req.uri() : to);
@@ -204,6 +208,11 @@ public final class FakeUpstream {
     String explicit = req.getParam("body");
     if (explicit != null) {
       return Buffer.buffer(explicit);
+    }
+    String echo = req.getParam("echo");
+    if (echo != null) {
+      String value = req.getHeader(echo);
+      return Buffer.buffer("{\"echo\":" + (value == null ? "null" : "\"" + value.replace("\"", "") + "\"") + "}");
     }
     long size = longParam(req, "size", 0);
     if (size > 0) {
