@@ -61,7 +61,7 @@ public final class Fanin {
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
         v -> Aggregators.create(v, config, services), services.pollers(), config.cluster().lockRetryMs(),
-        listening.future());
+        listening.future(), services.hub());
     return startDemo()
         .compose(v -> vertx.deployVerticle(registry))
         .compose(registryId -> {

@@ -19,7 +19,8 @@ public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, Api
     FaninMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready, LiveConfig live,
     FeedDecoder feedDecoder, LoadShedder upstreamSlots, dev.fanin.cache.ResponseCache cache,
     dev.fanin.cache.Coalescer coalescer, dev.fanin.cluster.PollerView pollers, dev.fanin.fetch.Lanes lanes,
-    dev.fanin.policy.DemoHosts demo, dev.fanin.policy.LoopMark mark, dev.fanin.fetch.OriginGates gates) {
+    dev.fanin.policy.DemoHosts demo, dev.fanin.policy.LoopMark mark, dev.fanin.fetch.OriginGates gates,
+    dev.fanin.fetch.ProcessBytes processBytes, dev.fanin.feeds.FeedRunHub hub) {
 
   public static ProcessServices create(Vertx vertx, LiveConfig live, FaninMetrics metrics) {
     FaninConfig config = live.get();
@@ -43,7 +44,12 @@ public record ProcessServices(BreakerRegistry breakers, LoadShedder shedder, Api
         new dev.fanin.policy.LoopMark(),
         // client.* shapes the connection pools at start, so the gates keep the start's values too
         new dev.fanin.fetch.OriginGates(vertx, config.client()::maxConnectionsPerOrigin,
-            config.client()::maxWaitQueue));
+            config.client()::maxWaitQueue),
+        new dev.fanin.fetch.ProcessBytes(dev.fanin.fetch.ProcessBytes.size(config.aggregate().maxProcessBytes(),
+            Runtime.getRuntime().maxMemory())),
+        new dev.fanin.feeds.FeedRunHub(config.feeds().maxSubscribers(), config.feeds().maxSubscribersPerFeed()));
+    metrics.memory(services.processBytes()::held, services.processBytes().max());
+    metrics.originQueues(services.gates()::waiting, services.gates()::size);
     java.util.concurrent.atomic.AtomicReference<FaninConfig.Breaker> breakerConfig =
         new java.util.concurrent.atomic.AtomicReference<>(config.breaker());
     live.onChange(next -> {

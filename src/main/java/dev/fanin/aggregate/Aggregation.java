@@ -39,14 +39,14 @@ public final class Aggregation {
   private boolean onlyTimeouts = true;
   private final FaninMetrics metrics;
   private final ResultDecoder decoder;
-  private final Timeline.SourceItems[] merged;
+  private final TimelineCollector merged;
   private String slowestId;
   private long slowestMs = -1;
 
-  Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, long maxAggregateBytes,
+  Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, ByteBudget budget,
       long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder) {
     this.decoder = decoder;
-    this.merged = spec.merge().items() ? new Timeline.SourceItems[spec.sources().size()] : null;
+    this.merged = spec.merge().items() ? new TimelineCollector(spec.merge().limit()) : null;
     this.metrics = metrics;
     this.vertx = vertx;
     this.spec = spec;
@@ -55,7 +55,8 @@ public final class Aggregation {
     int n = spec.sources().size();
     this.contexts = new FetchContext[n];
     this.delivered = new ArrayList<>(n);
-    this.budget = new ByteBudget(maxAggregateBytes);
+    this.budget = budget;
+    listener.attach(budget);
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     for (int i = 0; i < n; i++) {
       contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted())
@@ -138,7 +139,7 @@ public final class Aggregation {
     metrics.source(result.ok() ? "ok" : result.errorKind().wireName());
     metrics.cache(result.cache());
     if (merged != null && !result.items().isEmpty()) {
-      merged[index] = new Timeline.SourceItems(result.id(), result.items());
+      budget.giveBack(merged.add(result.id(), index, result.items()));
     }
     metrics.retries(Math.max(0, result.attempts() - 1));
     if (result.ok()) {
@@ -151,18 +152,22 @@ public final class Aggregation {
       }
     }
     listener.onResult(index, result);
-    if (!listener.retainsResults() && result.data() != null) {
-      int size = result.data().size();
-      listener.lastWrite().onComplete(written -> budget.giveBack(size));
-    }
   }
 
-  /** Completes the summary; whatever fails in making it fails the summary rather than leaving it open. */
+  /**
+   * Completes the summary; whatever fails in making it fails the summary rather than leaving it
+   * open. The bytes the aggregation still holds go back to the process once its listener is done.
+   */
   private void finish() {
     try {
       summarize();
     } catch (RuntimeException e) {
       summary.tryFail(e);
+    }
+    if (summary.future().failed()) {
+      budget.close();
+    } else {
+      listener.done().onComplete(v -> budget.close());
     }
   }
 
@@ -171,16 +176,7 @@ public final class Aggregation {
       vertx.cancelTimer(deadlineTimer);
     }
     long duration = (System.nanoTime() - startNanos) / 1_000_000;
-    io.vertx.core.json.JsonArray items = null;
-    if (merged != null) {
-      List<Timeline.SourceItems> feeds = new ArrayList<>();
-      for (Timeline.SourceItems s : merged) {
-        if (s != null) {
-          feeds.add(s);
-        }
-      }
-      items = Timeline.merge(feeds, spec.merge().limit());
-    }
+    io.vertx.core.json.JsonArray items = merged == null ? null : merged.result();
     summary.complete(new AggregateSummary(failed == 0, duration, ok, failed, requiredOk,
         !requiredOk && onlyTimeouts, items));
   }
@@ -198,11 +194,31 @@ public final class Aggregation {
           response.status(), BodyDecoder.decodeLeniently(response.headers().get("Content-Type"), response.body())));
     }
     return decoder.decode(source, response, source.url().toString())
+        .compose(decoded -> fits(decoded, response))
         .map(decoded -> new SourceResult(source.id(), source.optional(), response.status(), latency(context),
             startOffset(context), context.attempts(), decoded.data(), null, null,
             System.currentTimeMillis(), decoded.notes(), decoded.items(), context.cacheStatus(),
             context.cacheAgeMs()))
         .recover(t -> Future.succeededFuture(failure(source, context, t, response.status(), null)));
+  }
+
+  /**
+   * Counts what decoding added to the body already counted: text held as UTF-16, parsed feed items
+   * kept for a merge. A decoded answer that does not fit ends the source too_large.
+   */
+  private Future<Decoded> fits(Decoded decoded, FetchResponse response) {
+    long bytes = decoded.data() == null ? 0 : decoded.data().size();
+    if (merged != null) {
+      for (FeedItemRef item : decoded.items()) {
+        bytes += item.bytes();
+      }
+    }
+    long extra = bytes - (response.body() == null ? 0 : response.body().length());
+    if (extra <= 0 || budget.take(extra)) {
+      return Future.succeededFuture(decoded);
+    }
+    return Future.failedFuture(new FetchException(ErrorKind.TOO_LARGE,
+        "the decoded answer does not fit: " + budget.refusal()));
   }
 
   private SourceResult failure(SourceSpec source, FetchContext context, Throwable cause,
@@ -214,6 +230,9 @@ public final class Aggregation {
     String message = cause.getMessage() == null ? kind.wireName() : cause.getMessage();
     if (context.note() != null) {
       message = message + "; " + context.note();
+    }
+    if (kind == ErrorKind.TIMEOUT && context.waiting() != null && !message.contains("waited")) {
+      message = message + "; " + context.waiting();
     }
     return new SourceResult(source.id(), source.optional(), httpStatus, latency(context),
         startOffset(context), context.attempts(), data, kind, message, System.currentTimeMillis(),

@@ -2,7 +2,9 @@ package dev.fanin.aggregate;
 
 import dev.fanin.config.FaninConfig;
 import dev.fanin.definition.AggregationSpec;
+import dev.fanin.fetch.ByteBudget;
 import dev.fanin.fetch.FetchPipeline;
+import dev.fanin.fetch.ProcessBytes;
 import dev.fanin.metrics.FaninMetrics;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -17,10 +19,12 @@ public final class Aggregator {
   private final LoadShedder shedder;
   private final FaninMetrics metrics;
   private final ResultDecoder decoder;
+  private final ProcessBytes processBytes;
 
   /** Reads its limits from the running configuration at each start. */
   public Aggregator(Vertx vertx, FetchPipeline pipeline, java.util.function.Supplier<FaninConfig> config,
-      LoadShedder shedder, FaninMetrics metrics, ResultDecoder decoder) {
+      LoadShedder shedder, FaninMetrics metrics, ResultDecoder decoder, ProcessBytes processBytes) {
+    this.processBytes = processBytes;
     this.decoder = decoder;
     this.vertx = vertx;
     this.pipeline = pipeline;
@@ -40,12 +44,18 @@ public final class Aggregator {
   /** As {@link #start(AggregationSpec, ResultListener)}, for a known request and feed. */
   public Aggregation start(AggregationSpec spec, ResultListener listener, RunInfo info) {
     FaninConfig limits = config.get();
+    if (processBytes.low()) {
+      metrics.shed();
+      throw new OverloadedException("fanin's memory for answers in flight is nearly used up ("
+          + processBytes.held() + " of " + processBytes.max() + " bytes, aggregate.maxProcessBytes); retry shortly");
+    }
     if (!shedder.tryEnter(limits.aggregate().maxInFlight())) {
       metrics.shed();
       throw new OverloadedException(limits.aggregate().maxInFlight());
     }
     Aggregation aggregation = new Aggregation(vertx, spec, listener,
-        limits.aggregate().maxAggregateBytes(), limits.source().maxBodyBytes(), info, metrics, decoder);
+        new ByteBudget(limits.aggregate().maxAggregateBytes(), processBytes), limits.source().maxBodyBytes(),
+        info, metrics, decoder);
     aggregation.summary().onComplete(done -> {
       shedder.exit();
       if (done.succeeded()) {

@@ -41,7 +41,8 @@ public final class Aggregators {
             .setConnectTimeout(c.connectTimeoutMs())
             .setKeepAlive(true)
             .setKeepAliveTimeout(c.keepAliveSeconds())
-            .setDecompressionSupported(true),
+            // fanin decodes bodies itself: only what it asked for, counted as they inflate
+            .setDecompressionSupported(false),
         new PoolOptions()
             .setHttp1MaxSize(c.maxConnectionsPerOrigin())
             .setMaxWaitQueueSize(c.maxConnectionsPerOrigin()));
@@ -62,6 +63,6 @@ public final class Aggregators {
     ResultDecoder decoder = new ResultDecoder(workers, services.feedDecoder());
     return new Aggregator(vertx, new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, services.metrics(), services.cache(), services.coalescer(), services.lanes(), services.gates(),
         () -> live.get().cache().credentialHeaders()), live, services.shedder(),
-        services.metrics(), decoder);
+        services.metrics(), decoder, services.processBytes());
   }
 }

@@ -1,5 +1,8 @@
 package dev.fanin.aggregate;
 
+import dev.fanin.fetch.ByteBudget;
+import io.vertx.core.Future;
+
 /** Receives each source's result the moment it completes (on the aggregation's event loop). */
 public interface ResultListener {
   /**
@@ -8,18 +11,17 @@ public interface ResultListener {
   void onResult(int index, SourceResult result);
 
   /**
-   * Whether results are kept until the end (a whole-document answer). When false, a result's
-   * body is released from the aggregation's byte budget as soon as it has been handed over.
+   * The aggregation's byte budget, given before the first result: a listener that releases a
+   * result's data early (a stream, once written) gives its bytes back, and one that builds output
+   * counts it while it waits to be written.
    */
-  default boolean retainsResults() {
-    return true;
-  }
+  default void attach(ByteBudget budget) {}
 
   /**
-   * Completes when the last result handed over has left the process (written to the socket), so
-   * its bytes can be counted free only then: a slow reader holds back the aggregation's budget.
+   * Completes when the listener holds nothing of the aggregation any more (its answer has left the
+   * process, or was abandoned): the aggregation's remaining bytes are then released.
    */
-  default io.vertx.core.Future<?> lastWrite() {
-    return io.vertx.core.Future.succeededFuture();
+  default Future<?> done() {
+    return Future.succeededFuture();
   }
 }

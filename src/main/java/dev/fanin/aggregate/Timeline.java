@@ -26,38 +26,13 @@ public final class Timeline {
   /** One source's items, in document order. */
   public record SourceItems(String sourceId, List<FeedItemRef> items) {}
 
+  /** Merges whole feeds at once (see {@link TimelineCollector}, which does it as they arrive). */
   public static JsonArray merge(List<SourceItems> sources, int limit) {
-    record Entry(String source, FeedItemRef item, int order) {}
-    List<Entry> all = new ArrayList<>();
-    int order = 0;
-    for (SourceItems s : sources) {
-      for (FeedItemRef item : s.items()) {
-        all.add(new Entry(s.sourceId(), item, order++));
-      }
+    TimelineCollector collector = new TimelineCollector(limit);
+    for (int i = 0; i < sources.size(); i++) {
+      collector.add(sources.get(i).sourceId(), i, sources.get(i).items());
     }
-    all.sort(Comparator.comparing((Entry e) -> e.item().date(),
-        Comparator.nullsLast(Comparator.<Instant>reverseOrder())).thenComparingInt(Entry::order));
-    Set<String> ids = new HashSet<>();
-    Set<String> links = new HashSet<>();
-    JsonArray out = new JsonArray();
-    for (Entry e : all) {
-      if (out.size() >= limit) {
-        break;
-      }
-      FeedItemRef item = e.item();
-      if ((item.id() != null && ids.contains(item.id()))
-          || (item.canonicalLink() != null && links.contains(item.canonicalLink()))) {
-        continue;
-      }
-      if (item.id() != null) {
-        ids.add(item.id());
-      }
-      if (item.canonicalLink() != null) {
-        links.add(item.canonicalLink());
-      }
-      out.add(item.json().copy().put("source", e.source()));
-    }
-    return out;
+    return collector.result();
   }
 
   /**

@@ -65,7 +65,8 @@ public final class CoalescingFetcher implements Fetcher {
         return;
       }
       if (ar.succeeded() && !request.context().budget().take(ar.result().body().length())) {
-        follower.fail(new FetchException(ErrorKind.TOO_LARGE, "the shared answer does not fit the aggregation's byte budget"));
+        follower.fail(new FetchException(ErrorKind.TOO_LARGE,
+            "the shared answer does not fit: " + request.context().budget().refusal()));
         return;
       }
       request.context().coalesced(true);

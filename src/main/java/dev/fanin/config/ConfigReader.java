@@ -20,7 +20,8 @@ final class ConfigReader {
             r.integer("aggregate.defaultConcurrency", 1, 100_000),
             r.integer("aggregate.maxConcurrency", 1, 100_000),
             r.longValue("aggregate.maxAggregateBytes", 1, Long.MAX_VALUE),
-            r.integer("aggregate.maxInFlight", 1, 1_000_000));
+            r.integer("aggregate.maxInFlight", 1, 1_000_000),
+            r.longValue("aggregate.maxProcessBytes", 0, Long.MAX_VALUE / 4));
     r.notAbove("aggregate.defaultDeadlineMs", aggregate.defaultDeadlineMs(),
         "aggregate.maxDeadlineMs", aggregate.maxDeadlineMs());
     r.notAbove("aggregate.defaultConcurrency", aggregate.defaultConcurrency(),
@@ -52,7 +53,8 @@ final class ConfigReader {
             r.integer("http.shutdownGraceMs", 0, 600_000),
             r.integer("http.idleTimeoutSeconds", 1, 86_400),
             r.integer("http.requestHeadTimeoutMs", 100, 600_000),
-            r.integer("http.maxHeaders", 1, 10_000)),
+            r.integer("http.maxHeaders", 1, 10_000),
+            r.integer("http.writeStallMs", 100, 3_600_000)),
         aggregate,
         source,
         retry,
@@ -74,7 +76,9 @@ final class ConfigReader {
             r.string("feeds.confDir"),
             r.integer("feeds.maxFeeds", 1, 10_000_000),
             r.integer("feeds.minScheduleMs", 1, 86_400_000),
-            r.integer("feeds.maxParams", 0, 1000)),
+            r.integer("feeds.maxParams", 0, 1000),
+            r.integer("feeds.maxSubscribers", 1, 1_000_000),
+            r.integer("feeds.maxSubscribersPerFeed", 1, 1_000_000)),
         new FaninConfig.Upstream(
             r.bool("upstream.allowPrivateNetworks"),
             r.hostPatterns("upstream.privateHosts"),

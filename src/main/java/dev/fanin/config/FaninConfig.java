@@ -19,7 +19,7 @@ public record FaninConfig(
 
   /** The HTTP intake: where to listen and how much a request body may weigh. */
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
-      int shutdownGraceMs, int idleTimeoutSeconds, int requestHeadTimeoutMs, int maxHeaders) {}
+      int shutdownGraceMs, int idleTimeoutSeconds, int requestHeadTimeoutMs, int maxHeaders, int writeStallMs) {}
 
   /** Limits and defaults of one aggregation. */
   public record Aggregate(
@@ -29,7 +29,8 @@ public record FaninConfig(
       int defaultConcurrency,
       int maxConcurrency,
       long maxAggregateBytes,
-      int maxInFlight) {}
+      int maxInFlight,
+      long maxProcessBytes) {}
 
   /** Limits and defaults of one source. */
   public record Source(
@@ -51,7 +52,8 @@ public record FaninConfig(
    * Named feeds: where API-created feeds persist (dataDir), where read-only operator feeds are
    * loaded from (confDir), and their bounds.
    */
-  public record Feeds(String dataDir, String confDir, int maxFeeds, int minScheduleMs, int maxParams) {}
+  public record Feeds(String dataDir, String confDir, int maxFeeds, int minScheduleMs, int maxParams,
+      int maxSubscribers, int maxSubscribersPerFeed) {}
 
   /**
    * Where fanin may send requests: schemes, host and port allow- and deny-lists, whether private

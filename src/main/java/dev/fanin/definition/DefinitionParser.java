@@ -39,8 +39,8 @@ public final class DefinitionParser {
       Set.of("host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade",
           "te", "trailer", "proxy-connection", "expect");
   static final int MAX_HEADERS = 64;
-  static final int MAX_HEADER_BYTES = 8192;
-  static final int MAX_URL_LENGTH = 8192;
+  public static final int MAX_HEADER_BYTES = 8192;
+  public static final int MAX_URL_LENGTH = 8192;
 
   private final java.util.function.Supplier<FaninConfig> config;
 

@@ -50,10 +50,11 @@ public final class FeedDefinitionParser {
     Map<String, ParamSpec> params = params(json.getValue("params"), errors);
     Schedule schedule = schedule(json.getValue("schedule"), params, errors);
     checkUrlPlaceholders(json.getValue("sources"), params, errors);
+    FeedExpansion.checkWorstCase(json, params, errors);
     Map<String, String> sample = new HashMap<>();
     params.values().forEach(p -> sample.put(p.name(), p.defaultValue() != null ? p.defaultValue() : SAMPLE));
     try {
-      definitions.parse(substitute(json, sample));
+      definitions.parse(FeedExpansion.substitute(json, sample));
     } catch (InvalidDefinitionException e) {
       errors.addAll(e.errors());
     }
@@ -89,7 +90,7 @@ public final class FeedDefinitionParser {
       throw new InvalidDefinitionException(errors);
     }
     // operator feeds are configuration: the upstream policy lets them reach private networks
-    return definitions.parse(substitute(feed.definition(), values)).withTrusted(feed.readOnly());
+    return definitions.parse(FeedExpansion.substitute(feed.definition(), values)).withTrusted(feed.readOnly());
   }
 
   private Map<String, ParamSpec> params(Object value, List<FieldError> errors) {
@@ -199,52 +200,6 @@ public final class FeedDefinitionParser {
         }
       }
     }
-  }
-
-  /** The definition without params and schedule, with every placeholder replaced. */
-  static JsonObject substitute(JsonObject feed, Map<String, String> values) {
-    JsonObject def = feed.copy();
-    def.remove("params");
-    def.remove("schedule");
-    if (values.isEmpty() || !(def.getValue("sources") instanceof JsonArray sources)) {
-      return def;
-    }
-    for (Object item : sources) {
-      if (!(item instanceof JsonObject source)) {
-        continue;
-      }
-      if (source.getValue("url") instanceof String url) {
-        source.put("url", Placeholders.substituteUrl(url, values));
-      }
-      if (source.getValue("headers") instanceof JsonObject headers) {
-        for (String name : headers.fieldNames()) {
-          if (headers.getValue(name) instanceof String v) {
-            headers.put(name, Placeholders.substitute(v, values));
-          }
-        }
-      }
-      if (source.containsKey("body")) {
-        source.put("body", substituteValue(source.getValue("body"), values));
-      }
-    }
-    return def;
-  }
-
-  private static Object substituteValue(Object value, Map<String, String> values) {
-    if (value instanceof String s) {
-      return Placeholders.substitute(s, values);
-    }
-    if (value instanceof JsonObject obj) {
-      JsonObject out = new JsonObject();
-      obj.forEach(e -> out.put(e.getKey(), substituteValue(e.getValue(), values)));
-      return out;
-    }
-    if (value instanceof JsonArray arr) {
-      JsonArray out = new JsonArray();
-      arr.forEach(v -> out.add(substituteValue(v, values)));
-      return out;
-    }
-    return value;
   }
 
   static String etag(JsonObject definition) {

@@ -54,7 +54,7 @@ final class FeedScheduler {
   private final long sweepMs;
   private final PollerView view;
   private final Map<String, Slot> slots = new HashMap<>();
-  private final Map<String, RecentRuns> recent = new HashMap<>();
+  private final FeedRunHub hub;
   /** Items a feed already published; bounded per feed, the oldest forgotten first. */
   private final Map<String, LinkedHashSet<String>> seen = new HashMap<>();
   /** When each feed's last run ended (this node's clock), from its own runs or those it heard of. */
@@ -65,7 +65,8 @@ final class FeedScheduler {
   private boolean held = true;
 
   FeedScheduler(Vertx vertx, Aggregator aggregator, FeedDefinitionParser parser, String node, String lockPrefix,
-      long sweepMs, PollerView view) {
+      long sweepMs, PollerView view, FeedRunHub hub) {
+    this.hub = hub;
     this.vertx = vertx;
     this.aggregator = aggregator;
     this.parser = parser;
@@ -301,16 +302,17 @@ final class FeedScheduler {
     }
   }
 
+  /** Hands a run (this node's or one heard from another) to this process's subscribers. */
   private void keep(String name, JsonObject run) {
     String id = run.getString("runAt");
     if (id != null) {
-      recent.computeIfAbsent(name, n -> new RecentRuns()).add(id, run.toBuffer());
+      hub.publish(name, id, run.toBuffer());
     }
   }
 
   private void forget(String name) {
     seen.remove(name);
-    recent.remove(name);
+    hub.forget(name);
     lastRunAt.remove(name);
   }
 
@@ -328,19 +330,18 @@ final class FeedScheduler {
    * schedule): every node does so for its own, as each applies the change.
    */
   private void ended(String name, String why) {
+    hub.ended(name, why);
     vertx.eventBus().publish(FeedAddresses.runs(name), new JsonObject().put("feed", name).put("event", why),
         new DeliveryOptions().setLocalOnly(true).addHeader(NODE_HEADER, node).addHeader(FeedAddresses.EVENT_HEADER, why));
   }
 
   JsonObject latest(String name) {
-    RecentRuns runs = recent.get(name);
-    return runs == null ? null : runs.latest();
+    return hub.latest(name);
   }
 
   /** The runs after the one with this id (see {@link RecentRuns#after}). */
   List<RecentRuns.Run> runsAfter(String name, String id) {
-    RecentRuns runs = recent.get(name);
-    return runs == null ? List.of() : runs.after(id);
+    return hub.after(name, id);
   }
 
   boolean isRunning(String name) {

@@ -58,6 +58,7 @@ public final class FeedsVerticle extends VerticleBase {
   private final long lockRetryMs;
   /** The schedules start once this succeeds: when the process listens (see Fanin#start). */
   private final Future<?> schedulesFrom;
+  private final FeedRunHub hub;
   /**
    * This node's copy: what it has on disk and schedules, with the parsed feed (null for tombstones
    * and for records read from disk but not yet adopted).
@@ -76,12 +77,14 @@ public final class FeedsVerticle extends VerticleBase {
 
   public FeedsVerticle(FeedDefinitionParser parser, Path confDir, Path dataDir, int maxFeeds,
       Function<io.vertx.core.Vertx, Aggregator> aggregatorFactory) {
-    this(parser, confDir, dataDir, maxFeeds, aggregatorFactory, new PollerView(), 1_000, Future.succeededFuture());
+    this(parser, confDir, dataDir, maxFeeds, aggregatorFactory, new PollerView(), 1_000, Future.succeededFuture(),
+        new FeedRunHub(Integer.MAX_VALUE, Integer.MAX_VALUE));
   }
 
   public FeedsVerticle(FeedDefinitionParser parser, Path confDir, Path dataDir, int maxFeeds,
       Function<io.vertx.core.Vertx, Aggregator> aggregatorFactory, PollerView pollers, long lockRetryMs,
-      Future<?> schedulesFrom) {
+      Future<?> schedulesFrom, FeedRunHub hub) {
+    this.hub = hub;
     this.parser = parser;
     this.confDir = confDir;
     this.dataDir = dataDir;
@@ -99,7 +102,7 @@ public final class FeedsVerticle extends VerticleBase {
     String namespace = vertx.isClustered() ? "fanin.feeds" : "fanin.feeds." + UUID.randomUUID();
     store = new FeedStore(vertx, dataDir);
     scheduler = new FeedScheduler(vertx, aggregatorFactory.apply(vertx), parser, node, namespace + ".poller.",
-        lockRetryMs, pollers);
+        lockRetryMs, pollers, hub);
     Map<String, Feed> conf = new TreeMap<>();
     Map<String, FeedRecord> disk = new TreeMap<>();
     return vertx.sharedData().<String, String>getAsyncMap(namespace)

@@ -15,9 +15,21 @@ final class Placeholders {
 
   private Placeholders() {}
 
+  /** The text would grow past its limit with these values; nothing longer was built. */
+  static final class TooLong extends RuntimeException {
+    TooLong() {
+      super(null, null, false, false);
+    }
+  }
+
   /** Replaces every {name} whose name has a value, leaving the others as they are. */
   static String substitute(String text, Map<String, String> values) {
-    return replace(text, (name, at) -> values.get(name));
+    return substitute(text, values, Integer.MAX_VALUE);
+  }
+
+  /** As above; throws {@link TooLong} as soon as the result passes {@code limit} characters. */
+  static String substitute(String text, Map<String, String> values, int limit) {
+    return replace(text, (name, at) -> values.get(name), limit);
   }
 
   /**
@@ -26,6 +38,11 @@ final class Placeholders {
    * query and fragment every character but those and "." is encoded.
    */
   static String substituteUrl(String url, Map<String, String> values) {
+    return substituteUrl(url, values, Integer.MAX_VALUE);
+  }
+
+  /** As above; throws {@link TooLong} as soon as the URL passes {@code limit} characters. */
+  static String substituteUrl(String url, Map<String, String> values, int limit) {
     int pathStart = pathStart(url);
     int queryStart = firstOf(url, pathStart, '?', '#');
     return replace(url, (name, at) -> {
@@ -34,7 +51,23 @@ final class Placeholders {
         return null;
       }
       return encode(value, at < queryStart);
-    });
+    }, limit);
+  }
+
+  /**
+   * The longest a text can become: its own characters, with each placeholder of a known parameter
+   * counted at that parameter's longest value.
+   */
+  static long worstCase(String text, Map<String, Integer> maxLengths) {
+    Matcher m = PLACEHOLDER.matcher(text);
+    long length = text.length();
+    while (m.find()) {
+      Integer max = maxLengths.get(m.group(1));
+      if (max != null) {
+        length += max - (m.end() - m.start());
+      }
+    }
+    return length;
   }
 
   /** Where the path begins: just after scheme://authority; placeholders before it are refused. */
@@ -55,7 +88,7 @@ final class Placeholders {
     return best;
   }
 
-  private static String replace(String text, BiFunction<String, Integer, String> valueAt) {
+  private static String replace(String text, BiFunction<String, Integer, String> valueAt, int limit) {
     Matcher m = PLACEHOLDER.matcher(text);
     StringBuilder out = null;
     int last = 0;
@@ -69,11 +102,18 @@ final class Placeholders {
       }
       out.append(text, last, m.start()).append(value);
       last = m.end();
+      if (out.length() > limit) {
+        throw new TooLong();
+      }
     }
     if (out == null) {
       return text;
     }
-    return out.append(text, last, text.length()).toString();
+    out.append(text, last, text.length());
+    if (out.length() > limit) {
+      throw new TooLong();
+    }
+    return out.toString();
   }
 
   static String encode(String value, boolean inPath) {

@@ -12,17 +12,17 @@ import java.util.List;
  * the last run it saw (SSE Last-Event-ID) gets the runs it missed. Bounded by count and bytes; the
  * latest run is always kept, whatever its size.
  */
-final class RecentRuns {
+public final class RecentRuns {
   static final int MAX_RUNS = 16;
   static final long MAX_BYTES = 1024 * 1024;
 
   /** One run: its id (the run's runAt) and its JSON. */
-  record Run(String id, Buffer json) {}
+  public record Run(String id, Buffer json) {}
 
   private final ArrayDeque<Run> runs = new ArrayDeque<>();
   private long bytes;
 
-  void add(String id, Buffer json) {
+  synchronized void add(String id, Buffer json) {
     runs.addLast(new Run(id, json));
     bytes += json.length();
     while (runs.size() > MAX_RUNS || (runs.size() > 1 && bytes > MAX_BYTES)) {
@@ -30,7 +30,7 @@ final class RecentRuns {
     }
   }
 
-  JsonObject latest() {
+  synchronized JsonObject latest() {
     Run last = runs.peekLast();
     return last == null ? null : new JsonObject(last.json());
   }
@@ -39,7 +39,7 @@ final class RecentRuns {
    * The runs after the one with this id, oldest first; just the latest when the id is null or no
    * longer known (a client that was away too long gets the present, not a gap it cannot see).
    */
-  List<Run> after(String id) {
+  synchronized List<Run> after(String id) {
     List<Run> out = new ArrayList<>();
     if (id != null) {
       boolean found = false;

@@ -8,6 +8,8 @@ public enum ErrorKind {
   CIRCUIT_OPEN("circuit_open"),
   TOO_LARGE("too_large"),
   INVALID_BODY("invalid_body"),
+  /** The upstream's answer broke HTTP (a head over the client's limits, an encoding not asked for). */
+  INVALID_RESPONSE("invalid_response"),
   REJECTED("rejected"),
   CANCELLED("cancelled");
 

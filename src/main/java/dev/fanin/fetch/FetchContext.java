@@ -22,6 +22,8 @@ public final class FetchContext {
   private String requestId;
   private String via;
   private String client;
+  private String waitingFor;
+  private long waitingSinceNanos;
   private dev.fanin.definition.CacheSpec cacheSpec;
   private String cacheStatus = "miss";
   private long cacheAgeMs;
@@ -105,6 +107,22 @@ public final class FetchContext {
 
   public String client() {
     return client;
+  }
+
+  /** Marks that this source waits for an origin's turn (null: it stopped waiting). */
+  void waitingFor(String origin) {
+    this.waitingFor = origin;
+    this.waitingSinceNanos = System.nanoTime();
+  }
+
+  /**
+   * Why this source has not been sent yet, when it waits for an origin's turn: for the message of a
+   * source that its deadline ends while it waits. Null when it does not wait.
+   */
+  public String waiting() {
+    return waitingFor == null ? null : "it waited " + (System.nanoTime() - waitingSinceNanos) / 1_000_000
+        + " ms for a connection to " + waitingFor + ", whose requests in flight were at their limit"
+        + " (client.maxConnectionsPerOrigin)";
   }
 
   /**

@@ -67,6 +67,7 @@ public final class HttpFetcher implements Fetcher {
     private Buffer body;
     private long held;
     private int status;
+    private ContentDecoding decoding;
     private boolean done;
 
     Attempt(FetchRequest request) {
@@ -114,6 +115,9 @@ public final class HttpFetcher implements Fetcher {
         req.putHeader("X-Request-Id", context.requestId());
       }
       req.putHeader(HttpHeaderNames.VIA, mark.via(context.via()));
+      if (!request.headers().contains(HttpHeaderNames.ACCEPT_ENCODING)) {
+        req.putHeader(HttpHeaderNames.ACCEPT_ENCODING, ContentDecoding.ACCEPTED);
+      }
       Future<HttpClientResponse> sent;
       if (request.body() != null) {
         if (!request.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
@@ -134,28 +138,82 @@ public final class HttpFetcher implements Fetcher {
 
     private void receive(HttpClientResponse response) {
       status = response.statusCode();
-      response.exceptionHandler(t -> fail(new FetchException(ErrorKind.CONNECT,
+      response.exceptionHandler(t -> fail(isProtocolError(t) ? connectFailure(t) : new FetchException(ErrorKind.CONNECT,
           "connection failed while reading the body: " + describe(t))));
       long declared = declaredLength(response.getHeader(HttpHeaderNames.CONTENT_LENGTH));
       if (declared > context.maxBodyBytes()) {
-        fail(tooLarge());
+        fail(tooLarge(null));
+        return;
+      }
+      try {
+        decoding = ContentDecoding.of(response.getHeader(HttpHeaderNames.CONTENT_ENCODING), context.maxBodyBytes());
+      } catch (FetchException e) {
+        fail(e);
         return;
       }
       // sized from Content-Length when known, so a large body is not copied while the buffer grows
-      body = Buffer.buffer(declared >= 0 ? (int) declared : 1024);
+      body = Buffer.buffer(declared >= 0 && decoding == null ? (int) declared : 1024);
       response.handler(chunk -> {
         if (done) {
           return;
         }
-        int n = chunk.length();
-        if (held + n > context.maxBodyBytes() || !context.budget().take(n)) {
-          fail(tooLarge());
+        if (decoding == null) {
+          append(chunk);
           return;
         }
-        held += n;
-        body.appendBuffer(chunk);
+        try {
+          decoding.decode(chunk, this::append);
+        } catch (ContentDecoding.TooLarge e) {
+          fail(tooLarge(null));
+        } catch (FetchException e) {
+          fail(e);
+        }
       });
-      response.endHandler(v -> succeed(new FetchResponse(response.statusCode(), response.headers(), body)));
+      response.endHandler(v -> {
+        if (done) {
+          return;
+        }
+        if (decoding == null) {
+          succeed(new FetchResponse(response.statusCode(), response.headers(), body));
+          return;
+        }
+        try {
+          decoding.finish(this::append);
+        } catch (FetchException e) {
+          fail(e);
+          return;
+        }
+        decoding = null;
+        if (!done) {
+          succeed(new FetchResponse(response.statusCode(), decodedHeaders(response.headers()), body));
+        }
+      });
+    }
+
+    /** One piece of the (decoded) body: counted against the source's and the aggregation's bounds. */
+    private void append(Buffer piece) {
+      if (done) {
+        return;
+      }
+      int n = piece.length();
+      if (held + n > context.maxBodyBytes()) {
+        fail(tooLarge(null));
+        return;
+      }
+      if (!context.budget().take(n)) {
+        fail(tooLarge(context.budget().refusal()));
+        return;
+      }
+      held += n;
+      body.appendBuffer(piece);
+    }
+
+    /** The headers of a decoded body: it has no encoding any more, and another length. */
+    private io.vertx.core.MultiMap decodedHeaders(io.vertx.core.MultiMap headers) {
+      io.vertx.core.MultiMap copy = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(headers);
+      copy.remove(HttpHeaderNames.CONTENT_ENCODING);
+      copy.set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length()));
+      return copy;
     }
 
     /** The declared body length, or -1 when absent or unreadable. */
@@ -170,11 +228,11 @@ public final class HttpFetcher implements Fetcher {
       }
     }
 
-    private FetchException tooLarge() {
-      return new FetchException(ErrorKind.TOO_LARGE,
-          "response body exceeds " + context.maxBodyBytes() + " bytes"
-              + (context.budget().remaining() < context.maxBodyBytes()
-                  ? " or the aggregation's remaining byte budget" : ""));
+    /** @param budgetRefusal why the byte budget refused, or null when the body passed source.maxBodyBytes */
+    private FetchException tooLarge(String budgetRefusal) {
+      return new FetchException(ErrorKind.TOO_LARGE, budgetRefusal != null
+          ? "the response body does not fit: " + budgetRefusal
+          : "response body exceeds " + context.maxBodyBytes() + " bytes (source.maxBodyBytes)");
     }
 
     private void succeed(FetchResponse response) {
@@ -189,6 +247,10 @@ public final class HttpFetcher implements Fetcher {
       }
       if (clientRequest != null) {
         clientRequest.reset();
+      }
+      if (decoding != null) {
+        decoding.close();
+        decoding = null;
       }
       if (held > 0) {
         context.budget().giveBack(held);
@@ -226,7 +288,23 @@ public final class HttpFetcher implements Fetcher {
     if (t instanceof ConnectException) {
       return new FetchException(ErrorKind.CONNECT, "connection refused or unreachable: " + describe(t));
     }
+    if (isProtocolError(t)) {
+      return FetchException.notJudging(ErrorKind.INVALID_RESPONSE, "the upstream's answer is not valid HTTP: " + describe(t));
+    }
     return new FetchException(ErrorKind.CONNECT, describe(t));
+  }
+
+  /**
+   * Whether a failure is the answer breaking HTTP (a head over the client's limits, an unreadable
+   * status line), which says nothing about the origin's health.
+   */
+  private static boolean isProtocolError(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof io.netty.handler.codec.DecoderException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(Throwable t) {

@@ -13,7 +13,6 @@ public final class OriginGateFetcher implements Fetcher {
   private final Fetcher next;
   private final OriginGates gates;
   private final Vertx vertx;
-  static final long DEADLINE_MARGIN_MS = 5;
 
   public OriginGateFetcher(Fetcher next, OriginGates gates, Vertx vertx) {
     this.next = next;
@@ -38,14 +37,12 @@ public final class OriginGateFetcher implements Fetcher {
           "too many requests are waiting for upstream origins (client.maxWaitQueue)"));
     }
     OriginGate gate = gates.gate(origin);
-    long waitStart = System.nanoTime();
-    // a little before the deadline, so that the source's result says it waited, not only that time ran out
-    long remaining = Math.max(1, context.remainingMs() - DEADLINE_MARGIN_MS);
+    long remaining = Math.max(1, context.remainingMs());
+    context.waitingFor(origin);
     long timer = vertx.setTimer(remaining, t -> {
       if (gate.leave(waiter)) {
-        waiter.turn.tryFail(FetchException.notJudging(ErrorKind.TIMEOUT, "waited "
-            + (System.nanoTime() - waitStart) / 1_000_000 + " ms for a connection to " + origin + " ("
-            + gates.limit() + " requests in flight, client.maxConnectionsPerOrigin) until the deadline"));
+        waiter.turn.tryFail(FetchException.notJudging(ErrorKind.TIMEOUT, "the deadline passed while "
+            + context.waiting()));
       }
     });
     Runnable unhook = context.onCancel(() -> {
@@ -54,6 +51,9 @@ public final class OriginGateFetcher implements Fetcher {
       }
     });
     return waiter.turn.future().transform(ar -> {
+      if (ar.succeeded()) {
+        context.waitingFor(null); // a source that gave up keeps saying why, whoever reports its end
+      }
       vertx.cancelTimer(timer);
       unhook.run();
       return ar.succeeded() ? run(request, origin) : Future.failedFuture(ar.cause());

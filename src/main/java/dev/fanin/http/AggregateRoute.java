@@ -23,8 +23,13 @@ final class AggregateRoute {
   static final String FORMAT = "fanin.format";
   private final Aggregator aggregator;
   private final DefinitionParser parser;
+  private final io.vertx.core.Vertx vertx;
+  private final java.util.function.IntSupplier writeStallMs;
 
-  AggregateRoute(Aggregator aggregator, DefinitionParser parser) {
+  AggregateRoute(io.vertx.core.Vertx vertx, Aggregator aggregator, DefinitionParser parser,
+      java.util.function.IntSupplier writeStallMs) {
+    this.vertx = vertx;
+    this.writeStallMs = writeStallMs;
     this.aggregator = aggregator;
     this.parser = parser;
   }
@@ -66,11 +71,12 @@ final class AggregateRoute {
   void run(HttpServerResponse response, AggregationSpec spec, StreamFormat format, RunInfo info) {
     Aggregation aggregation;
     if (format == StreamFormat.JSON) {
-      JsonDocumentWriter writer = new JsonDocumentWriter(response, spec.sources().size());
+      JsonDocumentWriter writer = new JsonDocumentWriter(vertx, response, spec.sources().size(),
+          writeStallMs.getAsInt());
       aggregation = aggregator.start(spec, writer, info);
       aggregation.summary().compose(writer::finish).onFailure(t -> unanswered(response, info, t));
     } else {
-      StreamWriter writer = new StreamWriter(response, format);
+      StreamWriter writer = new StreamWriter(vertx, response, format, writeStallMs.getAsInt());
       writer.prepare();
       aggregation = aggregator.start(spec, writer, info);
       writer.open();

@@ -73,9 +73,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new LoopDetection(services.mark()));
     router.route("/v1/*").handler(new AccessControl(services.keys(), services.rates()));
     new OperationsRoutes(vertx, services, config).mount(router);
-    AggregateRoute aggregate = new AggregateRoute(aggregator, definitions);
+    AggregateRoute aggregate = new AggregateRoute(vertx, aggregator, definitions, () -> config.http().writeStallMs());
     aggregate.mount(router, body);
-    events = new FeedEvents(vertx, feedRuns);
+    events = new FeedEvents(vertx, feedRuns, services.hub(), () -> config.http().writeStallMs());
     new FeedRoutes(feedParser, feedRuns, aggregate, events).mount(router, body);
     router.route().failureHandler(Problems.failureHandler());
     for (int status : new int[] {400, 404, 405, 406, 409, 412, 413, 415, 431, 500}) {

@@ -83,10 +83,28 @@ final class OperationsRoutes {
         .compose(v -> vertx.fileSystem().delete(probe));
   }
 
+  /** Breakers shown by readiness: counts, and the open and half-open ones (the first few by name). */
+  static final int LISTED_BREAKERS = 20;
+
   private JsonObject breakerStates() {
-    JsonObject states = new JsonObject();
-    new TreeMap<>(services.breakers().snapshot()).forEach((origin, b) -> states.put(origin, b.state().name()));
-    return states;
+    int open = 0;
+    int halfOpen = 0;
+    JsonObject listed = new JsonObject();
+    Map<String, CircuitBreaker> all = services.breakers().snapshot();
+    for (Map.Entry<String, CircuitBreaker> e : new TreeMap<>(all).entrySet()) {
+      switch (e.getValue().state()) {
+        case OPEN -> open++;
+        case HALF_OPEN -> halfOpen++;
+        default -> {
+          continue;
+        }
+      }
+      if (listed.size() < LISTED_BREAKERS) {
+        listed.put(e.getKey(), e.getValue().state().name());
+      }
+    }
+    return new JsonObject().put("origins", all.size()).put("open", open).put("halfOpen", halfOpen)
+        .put("notClosed", listed);
   }
 
   private void circuits(RoutingContext ctx) {

@@ -34,6 +34,10 @@ public final class FaninMetrics {
     for (String prefix : new String[] {"fanin.upstream", "fanin.breaker"}) {
       registry.config().meterFilter(MeterFilter.maximumAllowableTags(prefix, "origin", maxOrigins, MeterFilter.deny()));
     }
+    // Vert.x would keep one series per upstream host:port for its HTTP connection pools, forever: a
+    // stream of distinct origins fills the heap. fanin's own per-origin meters are capped instead.
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().startsWith("vertx.pool")
+        && "http".equals(id.getTag("pool_type"))));
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -41,6 +45,22 @@ public final class FaninMetrics {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     this.shed = Counter.builder("fanin.requests.shed").description("aggregations refused because the process was full").register(registry);
+  }
+
+  /** Bytes held by aggregations in flight against the process's budget. */
+  public void memory(Supplier<Number> held, long max) {
+    Gauge.builder("fanin.memory.held", held).baseUnit("bytes")
+        .description("bytes held by aggregations in flight (aggregate.maxProcessBytes)").register(registry);
+    Gauge.builder("fanin.memory.max", () -> max).baseUnit("bytes")
+        .description("the process's byte budget for aggregations (aggregate.maxProcessBytes)").register(registry);
+  }
+
+  /** Requests waiting for an origin's turn, and origins with queue state. */
+  public void originQueues(Supplier<Number> waiting, Supplier<Number> origins) {
+    Gauge.builder("fanin.upstream.waiting", waiting)
+        .description("upstream requests waiting for their origin's turn").register(registry);
+    Gauge.builder("fanin.upstream.origins", origins)
+        .description("origins with requests in flight or used in the last minute").register(registry);
   }
 
   /** A registry of its own, for embedding and tests; Main shares one with Vert.x. */

@@ -38,6 +38,9 @@ public final class UpstreamPolicy {
       return "scheme " + scheme + " is not allowed (upstream.schemes)";
     }
     int port = port(url);
+    if (port < 1 || port > 65_535) {
+      return "port " + port + " is not a TCP port";
+    }
     if (!config.allowPorts().isEmpty() && !config.allowPorts().contains(port)) {
       return "port " + port + " is not allowed (upstream.allowPorts)";
     }

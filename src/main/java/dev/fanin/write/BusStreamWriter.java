@@ -2,6 +2,7 @@ package dev.fanin.write;
 
 import dev.fanin.aggregate.ResultListener;
 import dev.fanin.aggregate.SourceResult;
+import dev.fanin.fetch.ByteBudget;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 public final class BusStreamWriter implements ResultListener {
   private final EventBus bus;
   private final String address;
+  private ByteBudget budget;
 
   public BusStreamWriter(EventBus bus, String address) {
     this.bus = bus;
@@ -17,12 +19,15 @@ public final class BusStreamWriter implements ResultListener {
   }
 
   @Override
-  public void onResult(int index, SourceResult result) {
-    bus.send(address, new JsonObject(ResultJson.append(Buffer.buffer(), result, "result")));
+  public void attach(ByteBudget budget) {
+    this.budget = budget;
   }
 
   @Override
-  public boolean retainsResults() {
-    return false;
+  public void onResult(int index, SourceResult result) {
+    bus.send(address, new JsonObject(ResultJson.append(Buffer.buffer(), result, "result")));
+    if (budget != null && result.data() != null) {
+      budget.giveBack(result.data().size()); // handed to the event bus: no longer this aggregation's
+    }
   }
 }

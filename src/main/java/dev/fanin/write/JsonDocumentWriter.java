@@ -3,18 +3,33 @@ package dev.fanin.write;
 import dev.fanin.aggregate.AggregateSummary;
 import dev.fanin.aggregate.ResultListener;
 import dev.fanin.aggregate.SourceResult;
+import dev.fanin.fetch.ByteBudget;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
-/** Answers an HTTP request with the whole aggregate once every source is done. */
+/**
+ * Answers an HTTP request with the whole aggregate once every source is done. The encoded document
+ * counts against the aggregation's byte budget until it has been written, and is written with
+ * backpressure ({@link Outbox}).
+ */
 public final class JsonDocumentWriter implements ResultListener {
   private final HttpServerResponse response;
   private final AggregateDocument document;
   private final StringBuilder timing = new StringBuilder();
+  private final Outbox outbox;
+  private ByteBudget budget;
 
-  public JsonDocumentWriter(HttpServerResponse response, int sources) {
+  public JsonDocumentWriter(Vertx vertx, HttpServerResponse response, int sources, long stallMs) {
     this.response = response;
     this.document = new AggregateDocument(sources);
+    this.outbox = new Outbox(vertx, response, stallMs);
+  }
+
+  @Override
+  public void attach(ByteBudget budget) {
+    this.budget = budget;
   }
 
   @Override
@@ -27,11 +42,29 @@ public final class JsonDocumentWriter implements ResultListener {
   /** Sends the document with 200, 502 or 504 as the summary says. */
   public Future<Void> finish(AggregateSummary summary) {
     if (response.closed()) {
-      return Future.succeededFuture();
+      return outbox.end(Buffer.buffer());
     }
-    return response.setStatusCode(summary.httpStatus())
+    Buffer body;
+    try {
+      body = document.encode(summary);
+    } catch (RuntimeException e) {
+      outbox.end(Buffer.buffer());
+      throw e;
+    }
+    if (budget != null) {
+      budget.force(body.length());
+    }
+    // a known length, written in slices as the client takes them
+    response.setStatusCode(summary.httpStatus())
         .putHeader("Content-Type", "application/json")
-        .putHeader("Server-Timing", timing.append("total;dur=").append(summary.durationMs()).toString())
-        .end(document.encode(summary));
+        .putHeader("Content-Length", Integer.toString(body.length()))
+        .putHeader("Server-Timing", timing.append("total;dur=").append(summary.durationMs()).toString());
+    outbox.send(body);
+    return outbox.end(Buffer.buffer());
+  }
+
+  @Override
+  public Future<?> done() {
+    return outbox.finished();
   }
 }

@@ -96,7 +96,8 @@ class OperationsTest {
     JsonObject ready = new JsonObject(get("/health/ready"));
     JsonObject breakers = ready.getJsonArray("checks").stream().map(JsonObject.class::cast)
         .filter(c -> c.getString("id").equals("breakers")).findFirst().orElseThrow();
-    assertEquals("OPEN", breakers.getJsonObject("data").getString(dead));
+    assertEquals("OPEN", breakers.getJsonObject("data").getJsonObject("notClosed").getString(dead));
+    assertEquals(1, breakers.getJsonObject("data").getInteger("open"));
   }
 
   @Test

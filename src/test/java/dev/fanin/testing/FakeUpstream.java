@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * delay (ms before answering), status, body, type (Content-Type), size (bytes of JSON body),
  * chunked, trickle (ms between chunks) with chunks, reset (close mid-body), hang (never answer),
  * retryAfter, failFirst (with key: answer status for the first N requests, then 200), cc (a
- * Cache-Control header), echo (a request header's value as the body {"echo": value}).
+ * Cache-Control header), echo (a request header's value as the body {"echo": value}), rss (an RSS
+ * document of that many items; pair with type=application/rss%2Bxml).
  * It counts requests, requests in flight and their peak, and connections closed; per path it
  * counts requests, requests in flight and their peak, and it records what each request carried.
  */
@@ -209,6 +210,10 @@ public final class FakeUpstream {
     if (explicit != null) {
       return Buffer.buffer(explicit);
     }
+    long rssItems = longParam(req, "rss", 0);
+    if (rssItems > 0) {
+      return rss(req.path(), (int) rssItems);
+    }
     String echo = req.getParam("echo");
     if (echo != null) {
       String value = req.getHeader(echo);
@@ -224,6 +229,20 @@ public final class FakeUpstream {
       return Buffer.buffer(sb.append("\"}").toString());
     }
     return Buffer.buffer("{\"status\":" + status + ",\"path\":\"" + req.path() + "\"}");
+  }
+
+  /** An RSS 2.0 document of n items, each with its own guid, link, title, description and date. */
+  static Buffer rss(String path, int n) {
+    StringBuilder xml = new StringBuilder(n * 180 + 200)
+        .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>fake</title>");
+    for (int i = 0; i < n; i++) {
+      xml.append("<item><title>Item ").append(i).append(" of ").append(path).append("</title><link>https://fake.example")
+          .append(path).append('/').append(i).append("</link><guid>").append(path).append('-').append(i)
+          .append("</guid><description>Some text about item ").append(i)
+          .append("</description><pubDate>Mon, 30 Nov 2026 10:").append(String.format("%02d:%02d", (i / 60) % 60, i % 60))
+          .append(" GMT</pubDate></item>");
+    }
+    return Buffer.buffer(xml.append("</channel></rss>").toString());
   }
 
   private static long longParam(HttpServerRequest req, String name, long dflt) {
