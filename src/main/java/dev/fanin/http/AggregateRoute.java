@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.Locale;
 
 /** POST /v1/aggregate: checks the media types, reads the definition, aggregates, writes. */
 final class AggregateRoute {
@@ -34,24 +33,15 @@ final class AggregateRoute {
 
   /** Refuses a wrong Content-Type (415) or Accept (406) before reading the body. */
   static void checkMediaTypes(RoutingContext ctx) {
-    requireJson(ctx);
+    JsonBodies.checkDeclared(ctx.request());
     ctx.put(FORMAT, Negotiation.choose(ctx));
     ctx.next();
   }
 
   /** Refuses a wrong Content-Type (415) before reading the body. */
   static void checkContentType(RoutingContext ctx) {
-    requireJson(ctx);
+    JsonBodies.checkDeclared(ctx.request());
     ctx.next();
-  }
-
-  private static void requireJson(RoutingContext ctx) {
-    String contentType = ctx.request().getHeader("Content-Type");
-    if (!isJson(contentType)) {
-      throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
-          "The request body must be application/json"
-              + (contentType == null ? "; no Content-Type was sent" : ", not " + contentType)));
-    }
   }
 
   private void aggregate(RoutingContext ctx) {
@@ -77,14 +67,5 @@ final class AggregateRoute {
       // an aggregation whose every source failed at once (open breakers) has answered already
       response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
     }
-  }
-
-  private static boolean isJson(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
-    int semi = contentType.indexOf(';');
-    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-    return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
   }
 }

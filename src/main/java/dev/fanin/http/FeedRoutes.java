@@ -45,7 +45,7 @@ final class FeedRoutes {
     router.get("/v1/feeds/:name").handler(this::get);
     router.delete("/v1/feeds/:name").handler(this::delete);
     router.get("/v1/feeds/:name/aggregate").handler(this::runWithQuery);
-    router.post("/v1/feeds/:name/aggregate").handler(AggregateRoute::checkMediaTypes);
+    router.post("/v1/feeds/:name/aggregate").handler(FeedRoutes::checkRunMediaTypes);
     router.post("/v1/feeds/:name/aggregate").handler(body).handler(this::runWithBody);
     router.get("/v1/feeds/:name/events").handler(this::events);
   }
@@ -103,8 +103,16 @@ final class FeedRoutes {
     run(ctx, queryParams(ctx.queryParams()), format);
   }
 
+  /** Like {@link AggregateRoute#checkMediaTypes}, but the parameters' body may be left out. */
+  private static void checkRunMediaTypes(RoutingContext ctx) {
+    JsonBodies.checkDeclaredIfAny(ctx.request());
+    ctx.put(AggregateRoute.FORMAT, Negotiation.choose(ctx));
+    ctx.next();
+  }
+
   private void runWithBody(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
+    JsonBodies.checkReadBody(ctx.request(), body);
     JsonObject params = body == null || body.length() == 0 ? new JsonObject() : StrictJson.parseObject(body);
     run(ctx, FeedRuns.params(params), ctx.get(AggregateRoute.FORMAT));
   }

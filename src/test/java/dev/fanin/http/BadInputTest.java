@@ -105,6 +105,36 @@ class BadInputTest {
   }
 
   @Test
+  void aJsonBodyInACharsetOtherThanUtf8Gets415NamingIt() {
+    String definition = "{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\"}],\"deadlineMs\":200}";
+    Buffer body = Buffer.buffer(definition);
+    assertEquals(201, fanin.client.request(HttpMethod.PUT, "/v1/feeds/charsets")
+        .putHeader("Content-Type", "application/json").sendBuffer(body).await().statusCode());
+    for (String contentType : List.of("application/json; charset=iso-8859-1", "application/json;charset=\"UTF-16\"",
+        "application/problem+json; charset=windows-1252", "application/json; charset=no-such-charset")) {
+      String charset = contentType.substring(contentType.indexOf('=') + 1).replace("\"", "");
+      for (HttpResponse<Buffer> res : List.of(
+          fanin.post("/v1/aggregate", contentType, null, body),
+          fanin.post("/v1/feeds/charsets/aggregate", contentType, null, Buffer.buffer("{}")),
+          fanin.client.request(HttpMethod.PUT, "/v1/feeds/charsets").putHeader("Content-Type", contentType)
+              .sendBuffer(body).await())) {
+        JsonObject problem = assertProblem(res, 415);
+        assertTrue(problem.getString("detail").contains("charset " + charset), problem.encode());
+        assertTrue(problem.getString("detail").contains("UTF-8"), problem.encode());
+      }
+    }
+    // UTF-8 under any spelling, and US-ASCII (a subset of it), are JSON's own encoding
+    for (String contentType : List.of("application/json; charset=utf-8", "application/json; Charset=\"UTF-8\"",
+        "application/json; charset=us-ascii", "application/json;charset=utf8")) {
+      HttpResponse<Buffer> res = fanin.post("/v1/aggregate", contentType, null, body);
+      assertEquals(502, res.statusCode(), contentType + " -> " + res.bodyAsString());
+      assertEquals(200, fanin.client.request(HttpMethod.PUT, "/v1/feeds/charsets").putHeader("Content-Type", contentType)
+          .sendBuffer(body).await().statusCode(), contentType);
+    }
+    fanin.client.request(HttpMethod.DELETE, "/v1/feeds/charsets").send().await();
+  }
+
+  @Test
   void anUnsupportedAcceptGets406() {
     Buffer body = Buffer.buffer(tooMany());
     assertProblem(fanin.post("/v1/aggregate", "application/json", "image/png", body), 406);
