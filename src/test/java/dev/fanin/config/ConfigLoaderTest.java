@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanin.testing.ParserWords;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -178,10 +179,14 @@ class ConfigLoaderTest {
     Path broken = file("{\"http\": {\"port\": ");
     ConfigException e = fails(() -> ConfigLoader.load(broken, Map.of()));
     assertEquals("--config", e.key());
-    assertTrue(e.getMessage().contains("fanin.json"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("fanin.json is not valid JSON at line 1, column 19: "
+        + "unexpected end of input: an object is not closed"), e.getMessage());
+    ParserWords.assertNone(e.getMessage());
 
     Path array = file("[1, 2]");
-    assertEquals("--config", fails(() -> ConfigLoader.load(array, Map.of())).key());
+    ConfigException notObject = fails(() -> ConfigLoader.load(array, Map.of()));
+    assertEquals("--config", notObject.key());
+    assertTrue(notObject.getMessage().endsWith("fanin.json is not a JSON object"), notObject.getMessage());
   }
 
   @Test
