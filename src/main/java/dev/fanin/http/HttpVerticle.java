@@ -2,6 +2,7 @@ package dev.fanin.http;
 
 import dev.fanin.aggregate.Aggregator;
 import dev.fanin.aggregate.Aggregators;
+import dev.fanin.aggregate.RunInfo;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.bus.BusIntake;
@@ -14,6 +15,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashSet;
@@ -24,6 +27,8 @@ import java.util.Set;
  * loop that serves the request. Breakers are shared by every instance.
  */
 public final class HttpVerticle extends VerticleBase {
+  /** The longest request line (method, path with query, version) read; Vert.x's default. */
+  static final int MAX_REQUEST_LINE_BYTES = HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH;
   private final FaninConfig config;
   private final ProcessServices services;
   private final int instances;
@@ -48,11 +53,13 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setMaxHeaderSize(config.http().maxHeaderBytes())
+        .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
         // HTTP/1.1 only: no cleartext HTTP/2 upgrade, which graceful shutdown and proxies handle worse
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(config.http().idleTimeoutSeconds()));
     Router router = router(aggregator, definitions, feedParser, feedRuns);
     return server.connectionHandler(this::firstRequestDeadline)
+        .invalidRequestHandler(this::refuseUndecodable)
         .requestHandler(request -> {
           awaitingFirstRequest.remove(request.connection());
           router.handle(request);
@@ -79,6 +86,20 @@ public final class HttpVerticle extends VerticleBase {
           Problems.toProblem(ctx.failure(), status)));
     }
     return router;
+  }
+
+  /**
+   * Answers a request Netty could not decode as problem+json (core's default handler sends an empty
+   * body) and closes the connection as that handler does: whatever follows on it cannot be trusted
+   * to start at a request boundary.
+   */
+  private void refuseUndecodable(HttpServerRequest request) {
+    Problem problem = Problems.undecodable(request.decoderResult().cause(), MAX_REQUEST_LINE_BYTES,
+        config.http().maxHeaderBytes());
+    HttpServerResponse response = request.response()
+        .putHeader(RequestIds.HEADER, RunInfo.requestId(null))
+        .putHeader("Connection", "close");
+    Problems.send(response, problem, null).onComplete(ar -> request.connection().close());
   }
 
   /**
