@@ -47,10 +47,21 @@ final class AggregateRoute {
   private void aggregate(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     AggregationSpec spec = parser.parse(body == null ? Buffer.buffer() : body);
-    run(ctx.response(), spec, ctx.get(FORMAT), RequestIds.of(ctx));
+    run(ctx.response(), false, spec, ctx.get(FORMAT), RequestIds.of(ctx));
   }
 
-  void run(HttpServerResponse response, AggregationSpec spec, StreamFormat format, RunInfo info) {
+  /**
+   * Runs the aggregation and writes it. For a HEAD of a stream (headOnly) the stream's head is the
+   * whole answer: its status and headers never depend on the sources, and core would send the frames
+   * written after the head even to a HEAD, so nothing is run. A HEAD of a JSON document runs, since
+   * its status is the aggregate's; core drops the body of that single end().
+   */
+  void run(HttpServerResponse response, boolean headOnly, AggregationSpec spec, StreamFormat format, RunInfo info) {
+    if (headOnly && format != StreamFormat.JSON) {
+      new StreamWriter(response, format).prepare();
+      response.end();
+      return;
+    }
     Aggregation aggregation;
     if (format == StreamFormat.JSON) {
       JsonDocumentWriter writer = new JsonDocumentWriter(response, spec.sources().size());

@@ -11,6 +11,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -119,7 +120,7 @@ final class FeedRoutes {
 
   private void run(RoutingContext ctx, Map<String, String> params, StreamFormat format) {
     runs.resolve(ctx.pathParam("name"), params)
-        .onSuccess(spec -> aggregate.run(ctx.response(), spec, format,
+        .onSuccess(spec -> aggregate.run(ctx.response(), ctx.request().method() == HttpMethod.HEAD, spec, format,
             RequestIds.of(ctx).withFeed(ctx.pathParam("name"))))
         .onFailure(ctx::fail);
   }
@@ -155,6 +156,11 @@ final class FeedRoutes {
           .putHeader("Content-Type", "text/event-stream; charset=utf-8")
           .putHeader("Cache-Control", "no-cache")
           .putHeader("X-Accel-Buffering", "no");
+      if (ctx.request().method() == HttpMethod.HEAD) {
+        // the head of the stream is the whole answer: nothing would ever end it
+        response.end();
+        return;
+      }
       response.writeHead();
       String[] lastRun = {null};
       MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(FeedAddresses.runs(name),

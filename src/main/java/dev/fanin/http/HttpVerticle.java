@@ -13,6 +13,7 @@ import dev.fanin.ProcessServices;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,6 +21,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -80,11 +82,18 @@ public final class HttpVerticle extends VerticleBase {
     if (config.demo().enabled()) {
       router.route("/demo/*").subRouter(DemoUpstream.router(vertx));
     }
+    RouteMethods.serveHeadWhereGetIs(router);
     router.route().failureHandler(Problems.failureHandler());
-    for (int status : new int[] {400, 404, 405, 406, 409, 412, 413, 415, 431, 500}) {
+    for (int status : new int[] {400, 404, 406, 409, 412, 413, 415, 431, 500}) {
       router.errorHandler(status, ctx -> Problems.send(ctx,
           Problems.toProblem(ctx.failure(), status)));
     }
+    // Vert.x Web sets Allow only when it answers 405 itself, with an empty body
+    router.errorHandler(405, ctx -> {
+      List<HttpMethod> allowed = RouteMethods.allowedAt(router, ctx.normalizedPath());
+      ctx.response().putHeader("Allow", RouteMethods.header(allowed));
+      Problems.send(ctx, Problems.methodNotAllowed(ctx.request().method(), allowed));
+    });
     return router;
   }
 

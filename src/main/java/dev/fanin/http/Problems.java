@@ -8,10 +8,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +101,12 @@ public final class Problems {
           "The request's header fields are larger than " + maxHeaderBytes + " bytes (http.maxHeaderBytes).");
     }
     return Problem.of(400, "bad-request", "Bad request", "The request is not valid HTTP/1.1 and could not be read.");
+  }
+
+  /** A 405 that says which methods the path does accept (the same list as the Allow header). */
+  static Problem methodNotAllowed(HttpMethod method, List<HttpMethod> allowed) {
+    return Problem.of(405, "method-not-allowed", "Method not allowed", "This path does not accept "
+        + method.name() + (allowed.isEmpty() ? "." : "; it accepts " + RouteMethods.header(allowed) + "."));
   }
 
   public static void send(RoutingContext ctx, Problem problem) {
