@@ -74,6 +74,11 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
     router.route().handler(RequestIds.handler(config.http().maxHeaders()));
+    CrossOrigin crossOrigin = CrossOrigin.of(config.http().cors().allowOrigins());
+    if (crossOrigin != null) {
+      // before AccessControl: preflights need no key, and refusals must be readable by the page
+      router.route().handler(crossOrigin);
+    }
     router.route("/v1/*").handler(new AccessControl(services.keys(), services.rates()));
     new OperationsRoutes(vertx, services, config).mount(router);
     AggregateRoute aggregate = new AggregateRoute(aggregator, definitions);
@@ -83,6 +88,9 @@ public final class HttpVerticle extends VerticleBase {
       router.route("/demo/*").subRouter(DemoUpstream.router(vertx));
     }
     RouteMethods.serveHeadWhereGetIs(router);
+    if (crossOrigin != null) {
+      crossOrigin.allowMethods(RouteMethods.served(router));
+    }
     router.route().failureHandler(Problems.failureHandler());
     for (int status : new int[] {400, 404, 406, 409, 412, 413, 415, 431, 500}) {
       router.errorHandler(status, ctx -> Problems.send(ctx,

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,6 +188,30 @@ class ConfigLoaderTest {
     ConfigException notObject = fails(() -> ConfigLoader.load(array, Map.of()));
     assertEquals("--config", notObject.key());
     assertTrue(notObject.getMessage().endsWith("fanin.json is not a JSON object"), notObject.getMessage());
+  }
+
+  @Test
+  void corsOriginsAreOriginsOrAStarKeptAsBrowsersSendThem() {
+    assertEquals(List.of(), ConfigLoader.load(null, Map.of()).http().cors().allowOrigins());
+    FaninConfig c = ConfigLoader.fromJson(new JsonObject().put("http", new JsonObject().put("cors", new JsonObject()
+        .put("allowOrigins", new io.vertx.core.json.JsonArray().add("HTTPS://App.Example.com:443").add("http://localhost:3000")
+            .add("http://[::1]:80").add(" https://app.example.com ")))));
+    assertEquals(List.of("https://app.example.com", "http://localhost:3000", "http://[::1]"), c.http().cors().allowOrigins());
+    FaninConfig env = ConfigLoader.load(null, Map.of("FANIN_HTTP_CORS_ALLOW_ORIGINS", "https://a.example.com, http://localhost:3000"));
+    assertEquals(List.of("https://a.example.com", "http://localhost:3000"), env.http().cors().allowOrigins());
+    assertEquals(List.of("*"), ConfigLoader.load(null, Map.of("FANIN_HTTP_CORS_ALLOW_ORIGINS", "*")).http().cors().allowOrigins());
+    for (Object bad : List.of("https://app.example.com/", "https://app.example.com/app", "ftp://files.example.com",
+        "app.example.com", "https://user@app.example.com", "https://app.example.com?x=1", "https://app.example.com#x",
+        "https://", "https://app.example.com:0", "*.example.com", "", 42)) {
+      ConfigException e = fails(() -> ConfigLoader.fromJson(new JsonObject().put("http", new JsonObject()
+          .put("cors", new JsonObject().put("allowOrigins", new io.vertx.core.json.JsonArray().add(bad))))));
+      assertEquals("http.cors.allowOrigins", e.key(), String.valueOf(bad));
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+    assertEquals("http.cors.allowOrigins", fails(() -> ConfigLoader.load(null,
+        Map.of("FANIN_HTTP_CORS_ALLOW_ORIGINS", "https://app.example.com/path"))).key());
+    assertEquals("http.cors.unknown", fails(() -> ConfigLoader.fromJson(new JsonObject().put("http", new JsonObject()
+        .put("cors", new JsonObject().put("unknown", 1))))).key());
   }
 
   @Test
