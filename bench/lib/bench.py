@@ -482,6 +482,66 @@ def scenario_big_stream(cfg, ports, out, fanin_pid, sampler):
         log("big stream: %s lines, %.1f MB in %.0f ms" % (r["lines"], r["bytes"] / 1e6, r.get("last_ms") or 0))
     res["vmhwm_kb"] = procs.read_status_kb(fanin_pid, "VmHWM") if hwm_reset else None
     out["big_stream"] = res
+    out["memory_attacks"] = memory_attacks(ports, fanin_pid)
+
+
+def memory_attacks(ports, fanin_pid):
+    """The loads of issue 22 that used to end the process (OutOfMemoryError with the 128 MB heap):
+    3 simultaneous JSON aggregations of 30 x 1 MB, and 6 NDJSON streams of 20 x 1 MB read while 10
+    others are never read. Records each answer's status, whether fanin lived, /health's time after."""
+    res = {}
+    mb = 1000000
+
+    def post_all(bodies, accept):
+        results = [None] * len(bodies)
+
+        def one(i):
+            cl = Client(ports["fanin"], timeout=120)
+            try:
+                if accept == "application/x-ndjson":
+                    r = cl.stream_ndjson("/v1/aggregate", bodies[i], keep_lines=False)
+                    results[i] = {"status": r.get("status"), "lines": r.get("lines"), "error": r.get("error")}
+                else:
+                    st, data, ms = cl.post("/v1/aggregate", bodies[i])
+                    results[i] = {"status": st, "ms": round(ms), "bytes": len(data)}
+            except (OSError, ValueError, RuntimeError) as e:
+                results[i] = {"error": repr(e)}
+            finally:
+                cl.close()
+
+        ths = [threading.Thread(target=one, args=(i,)) for i in range(len(bodies))]
+        for t in ths:
+            t.start()
+        for t in ths:
+            t.join(180)
+        return results
+
+    t0 = time.monotonic()
+    res["json_3x30mb"] = post_all([spec_body(ports["upstream"], 30, 0, 30, size=mb, prefix="m%d_" % i)
+                                   for i in range(3)], "application/json")
+    stalled = []
+    for i in range(10):
+        body = spec_body(ports["upstream"], 20, 0, 20, size=mb, prefix="u%d_" % i)
+        sk = socket.create_connection(("127.0.0.1", ports["fanin"]))
+        sk.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sk.sendall(b"POST /v1/aggregate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                   b"Accept: application/x-ndjson\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        stalled.append(sk)
+    res["ndjson_6x20mb_read"] = post_all([spec_body(ports["upstream"], 20, 0, 20, size=mb, prefix="r%d_" % i)
+                                         for i in range(6)], "application/x-ndjson")
+    for sk in stalled:
+        sk.close()
+    res["seconds"] = round(time.monotonic() - t0, 1)
+    ensure_alive()
+    h0 = time.monotonic()
+    st, _ = procs.http_get(ports["fanin"], "/health")
+    res["health_after_ms"] = round((time.monotonic() - h0) * 1000, 1)
+    res["alive"] = st == 200
+    res["vmhwm_kb"] = procs.read_status_kb(fanin_pid, "VmHWM")
+    log("memory attacks: alive=%s, /health in %.1f ms, statuses json=%s ndjson=%s" % (
+        res["alive"], res["health_after_ms"], [r and r.get("status") for r in res["json_3x30mb"]],
+        [r and r.get("status") for r in res["ndjson_6x20mb_read"]]))
+    return res
 
 
 # ---------------------------------------------------------------------------------------------- warm-up

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.fanin.fetch.ErrorKind;
 import dev.fanin.fetch.FetchException;
+import dev.fanin.json.JsonSyntax;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import java.io.IOException;
@@ -106,7 +107,7 @@ public final class BodyDecoder {
         throw invalid("trailing data after the JSON value");
       }
     } catch (IOException e) {
-      throw invalid("malformed JSON body: " + firstLine(e.getMessage()));
+      throw invalid(JsonSyntax.describe("malformed JSON body", e, null));
     }
   }
 
@@ -124,7 +125,7 @@ public final class BodyDecoder {
       Object value = text instanceof Buffer b ? Json.decodeValue(b) : Json.decodeValue((String) text);
       return new SourceData.Json(Buffer.buffer(Json.encode(value)));
     } catch (RuntimeException e) {
-      throw invalid("malformed JSON body: " + firstLine(e.getMessage()));
+      throw invalid(JsonSyntax.describe("malformed JSON body", e, null));
     }
   }
 
@@ -149,15 +150,6 @@ public final class BodyDecoder {
 
   private static FetchException invalid(String message) {
     return new FetchException(ErrorKind.INVALID_BODY, message);
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unreadable";
-    }
-    int nl = s.indexOf('\n');
-    String line = nl < 0 ? s : s.substring(0, nl);
-    return line.length() > 200 ? line.substring(0, 200) : line;
   }
 
   /** The parts of a Content-Type header that matter here. */

@@ -1,7 +1,9 @@
 package dev.fanin.config;
 
+import dev.fanin.json.JsonSyntax;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,13 +80,16 @@ public final class ConfigLoader {
 
   private static JsonObject readFile(Path file) {
     try {
-      return new JsonObject(Buffer.buffer(Files.readAllBytes(file)));
+      if (Json.decodeValue(Buffer.buffer(Files.readAllBytes(file))) instanceof JsonObject json) {
+        return json;
+      }
+      throw new ConfigException("--config", file + " is not a JSON object");
     } catch (NoSuchFileException e) {
       throw new ConfigException("--config", "file not found: " + file);
     } catch (IOException e) {
       throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
-    } catch (DecodeException | ClassCastException e) {
-      throw new ConfigException("--config", file + " is not a JSON object: " + firstLine(e.getMessage()));
+    } catch (DecodeException e) {
+      throw new ConfigException("--config", JsonSyntax.describe(file + " is not valid JSON", e, null));
     }
   }
 
@@ -222,13 +227,5 @@ public final class ConfigLoader {
       }
     }
     return raw;
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

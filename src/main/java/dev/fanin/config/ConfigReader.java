@@ -54,7 +54,8 @@ final class ConfigReader {
             r.integer("http.idleTimeoutSeconds", 1, 86_400),
             r.integer("http.requestHeadTimeoutMs", 100, 600_000),
             r.integer("http.maxHeaders", 1, 10_000),
-            r.integer("http.writeStallMs", 100, 3_600_000)),
+            r.integer("http.writeStallMs", 100, 3_600_000),
+            new FaninConfig.Cors(r.origins("http.cors.allowOrigins"))),
         aggregate,
         source,
         retry,
@@ -236,6 +237,49 @@ final class ConfigReader {
       out.add(new FaninConfig.ApiKey(id, java.util.HexFormat.of().parseHex(hex.toLowerCase(java.util.Locale.ROOT)), java.util.Set.copyOf(scopes)));
     }
     return java.util.List.copyOf(out);
+  }
+
+  /**
+   * "*" or origins as a browser sends them in Origin: http or https, a host, an optional port, nothing
+   * else. Kept in that serialised form (lower case, no default port) so that a header can be compared
+   * as it comes.
+   */
+  private java.util.List<String> origins(String key) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (Object o : list(key)) {
+      if (o instanceof String s && s.trim().equals("*")) {
+        out.add("*");
+        continue;
+      }
+      String origin = o instanceof String s ? origin(s.trim()) : null;
+      if (origin == null) {
+        throw new ConfigException(key, "must hold \"*\" or origins such as https://app.example.com "
+            + "(http or https, a host and an optional port; no path), got " + show(o));
+      }
+      out.add(origin);
+    }
+    return java.util.List.copyOf(out);
+  }
+
+  /** The serialised origin (RFC 6454) of an http(s) URL without path, query or user info, else null. */
+  private static String origin(String text) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(text);
+    } catch (java.net.URISyntaxException e) {
+      return null;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
+        || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      return null;
+    }
+    int port = uri.getPort();
+    if (port == 0 || port > 65_535) {
+      return null;
+    }
+    boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+    return scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
 
   private java.util.List<String> schemes(String key) {

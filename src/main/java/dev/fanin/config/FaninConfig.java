@@ -17,9 +17,16 @@ public record FaninConfig(
     Cache cache,
     Cluster cluster) {
 
-  /** The HTTP intake: where to listen and how much a request body may weigh. */
+  /** The HTTP intake: where to listen, how much a request may weigh, and which browser apps may call. */
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
-      int shutdownGraceMs, int idleTimeoutSeconds, int requestHeadTimeoutMs, int maxHeaders, int writeStallMs) {}
+      int shutdownGraceMs, int idleTimeoutSeconds, int requestHeadTimeoutMs, int maxHeaders, int writeStallMs,
+      Cors cors) {}
+
+  /**
+   * CORS: the origins of browser apps allowed to call fanin, each "scheme://host[:port]" as browsers
+   * send it (lower case, no default port), or "*" for any. Empty: no CORS headers at all.
+   */
+  public record Cors(java.util.List<String> allowOrigins) {}
 
   /** Limits and defaults of one aggregation. */
   public record Aggregate(

@@ -2,15 +2,15 @@ package dev.fanin.definition;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.fanin.json.JsonSyntax;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,31 +47,74 @@ public final class StrictJson {
   }
 
   private static Object parse(Buffer body) {
+    JsonParser parser = null;
     try {
-      JsonParser parser = FACTORY.createParser(body.getBytes());
-      return JacksonCodec.fromParser(parser, Object.class);
-    } catch (DecodeException e) {
-      throw new InvalidDefinitionException(List.of(new FieldError("", malformed(e))));
+      parser = FACTORY.createParser(body.getBytes());
+      if (parser.nextToken() == null) {
+        throw malformed("empty: expected a JSON object");
+      }
+      Object value = read(parser);
+      if (parser.nextToken() != null) {
+        throw malformed(JsonSyntax.at("malformed JSON", parser.currentTokenLocation(),
+            "unexpected data after the JSON value"));
+      }
+      return value;
     } catch (IOException e) {
-      throw new InvalidDefinitionException(List.of(new FieldError("", "malformed JSON")));
+      throw malformed(JsonSyntax.describe("malformed JSON", e, parser));
+    } finally {
+      closeQuietly(parser);
     }
   }
 
-  private static String malformed(DecodeException e) {
-    if (e.getCause() instanceof JsonProcessingException jpe) {
-      JsonLocation at = jpe.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      return "malformed JSON" + where + ": " + firstLine(jpe.getOriginalMessage());
+  /** The value at the parser's current token, as the maps and lists a JsonObject wraps. */
+  private static Object read(JsonParser parser) throws IOException {
+    switch (parser.currentToken()) {
+      case START_OBJECT -> {
+        Map<String, Object> object = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String key = parser.currentName();
+          parser.nextToken();
+          object.put(key, read(parser));
+        }
+        return object;
+      }
+      case START_ARRAY -> {
+        List<Object> array = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          array.add(read(parser));
+        }
+        return array;
+      }
+      case VALUE_STRING -> {
+        return parser.getText();
+      }
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        return parser.getNumberValue();
+      }
+      case VALUE_TRUE -> {
+        return Boolean.TRUE;
+      }
+      case VALUE_FALSE -> {
+        return Boolean.FALSE;
+      }
+      default -> {
+        // VALUE_NULL; the parser throws for anything that is not JSON before it gets here
+        return null;
+      }
     }
-    return "malformed JSON: " + firstLine(e.getMessage());
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unreadable";
+  private static InvalidDefinitionException malformed(String detail) {
+    return new InvalidDefinitionException(List.of(new FieldError("", detail)));
+  }
+
+  private static void closeQuietly(JsonParser parser) {
+    if (parser != null) {
+      try {
+        parser.close();
+      } catch (IOException e) {
+        // a parser over a byte array has nothing to release
+      }
     }
-    int nl = s.indexOf('\n');
-    String line = nl < 0 ? s : s.substring(0, nl);
-    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 }

@@ -1,6 +1,8 @@
 package dev.fanin.feedparse;
 
+import dev.fanin.json.JsonSyntax;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -16,11 +18,14 @@ final class JsonFeedReader {
   }
 
   ParsedFeed read(String json, String baseUrl) throws FeedParseException {
-    JsonObject doc;
+    Object value;
     try {
-      doc = new JsonObject(json);
-    } catch (DecodeException | ClassCastException e) {
-      throw new FeedParseException("malformed JSON: " + firstLine(e.getMessage()), e);
+      value = Json.decodeValue(json);
+    } catch (DecodeException e) {
+      throw new FeedParseException(JsonSyntax.describe("malformed JSON", e, null), e);
+    }
+    if (!(value instanceof JsonObject doc)) {
+      throw new FeedParseException("not a JSON Feed: the document is not a JSON object");
     }
     String version = string(doc, "version");
     if (version == null || !version.matches("https?://jsonfeed\\.org/version/1(\\.\\d+)?/?")) {
@@ -102,13 +107,5 @@ final class JsonFeedReader {
 
   private static String firstNonNull(String a, String b) {
     return a != null ? a : b;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

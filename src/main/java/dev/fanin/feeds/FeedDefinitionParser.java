@@ -26,7 +26,13 @@ import java.util.regex.PatternSyntaxException;
  * resolves them with parameter values into an {@link AggregationSpec}.
  */
 public final class FeedDefinitionParser {
-  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  /**
+   * A feed name. Not dots alone: "." and ".." vanish from a URL path when it is normalised, and
+   * "..." would be stored as a hidden file.
+   */
+  public static final Pattern NAME = Pattern.compile("(?!\\.+$)[A-Za-z0-9_.-]{1,64}");
+  public static final String NAME_RULE =
+      "a feed name must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-', and not only dots";
   static final int MAX_VALUE_LENGTH = 1024;
   private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
   private static final Set<String> PARAM_FIELDS = Set.of("pattern", "default");
@@ -45,7 +51,7 @@ public final class FeedDefinitionParser {
   public Feed parse(String name, JsonObject json, boolean readOnly) {
     List<FieldError> errors = new ArrayList<>();
     if (name == null || !NAME.matcher(name).matches()) {
-      errors.add(new FieldError("/name", "a feed name must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'"));
+      errors.add(new FieldError("/name", NAME_RULE));
     }
     Map<String, ParamSpec> params = params(json.getValue("params"), errors);
     Schedule schedule = schedule(json.getValue("schedule"), params, errors);

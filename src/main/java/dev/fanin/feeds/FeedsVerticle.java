@@ -365,7 +365,7 @@ public final class FeedsVerticle extends VerticleBase {
   private static String name(JsonObject body) {
     Object name = body.getValue("name");
     if (!(name instanceof String s) || !FeedDefinitionParser.NAME.matcher(s).matches()) {
-      throw new FeedException(400, "name must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'");
+      throw new FeedException(400, FeedDefinitionParser.NAME_RULE);
     }
     return s;
   }

@@ -128,6 +128,12 @@ final class FeedEvents {
             "feed " + name + " has no schedule, so it has no runs to follow")));
         return;
       }
+      if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+        // the head of the stream is the whole answer: nothing would ever end it
+        ctx.response().putHeader("Content-Type", "text/event-stream; charset=utf-8")
+            .putHeader("Cache-Control", "no-cache").end();
+        return;
+      }
       String full = hub.join(name);
       if (full != null) {
         ctx.response().putHeader("Retry-After", "10");

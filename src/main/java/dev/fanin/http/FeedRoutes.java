@@ -8,6 +8,7 @@ import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedRuns;
 import dev.fanin.write.StreamFormat;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +43,7 @@ final class FeedRoutes {
     router.get("/v1/feeds/:name").handler(this::get);
     router.delete("/v1/feeds/:name").handler(this::delete);
     router.get("/v1/feeds/:name/aggregate").handler(this::runWithQuery);
-    router.post("/v1/feeds/:name/aggregate").handler(AggregateRoute::checkMediaTypes);
+    router.post("/v1/feeds/:name/aggregate").handler(FeedRoutes::checkRunMediaTypes);
     router.post("/v1/feeds/:name/aggregate").handler(body).handler(this::runWithBody);
     router.get("/v1/feeds/:name/events").handler(events::subscribe);
   }
@@ -100,15 +101,23 @@ final class FeedRoutes {
     run(ctx, queryParams(ctx.queryParams()), format);
   }
 
+  /** Like {@link AggregateRoute#checkMediaTypes}, but the parameters' body may be left out. */
+  private static void checkRunMediaTypes(RoutingContext ctx) {
+    JsonBodies.checkDeclaredIfAny(ctx.request());
+    ctx.put(AggregateRoute.FORMAT, Negotiation.choose(ctx));
+    ctx.next();
+  }
+
   private void runWithBody(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
+    JsonBodies.checkReadBody(ctx.request(), body);
     JsonObject params = body == null || body.length() == 0 ? new JsonObject() : StrictJson.parseObject(body);
     run(ctx, FeedRuns.params(params), ctx.get(AggregateRoute.FORMAT));
   }
 
   private void run(RoutingContext ctx, Map<String, String> params, StreamFormat format) {
     runs.resolve(ctx.pathParam("name"), params)
-        .onSuccess(spec -> aggregate.run(ctx.response(), spec, format,
+        .onSuccess(spec -> aggregate.run(ctx.response(), ctx.request().method() == HttpMethod.HEAD, spec, format,
             RequestIds.of(ctx).withFeed(ctx.pathParam("name"))))
         .onFailure(ctx::fail);
   }

@@ -2,6 +2,7 @@ package dev.fanin.http;
 
 import dev.fanin.aggregate.Aggregator;
 import dev.fanin.aggregate.Aggregators;
+import dev.fanin.aggregate.RunInfo;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.bus.BusIntake;
@@ -11,11 +12,15 @@ import dev.fanin.ProcessServices;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,6 +28,8 @@ import java.util.Set;
  * loop that serves the request. Breakers are shared by every instance.
  */
 public final class HttpVerticle extends VerticleBase {
+  /** The longest request line (method, path with query, version) read; Vert.x's default. */
+  static final int MAX_REQUEST_LINE_BYTES = HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH;
   private final FaninConfig config;
   private final ProcessServices services;
   private final int instances;
@@ -49,11 +56,13 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setMaxHeaderSize(config.http().maxHeaderBytes())
+        .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
         // HTTP/1.1 only: no cleartext HTTP/2 upgrade, which graceful shutdown and proxies handle worse
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(config.http().idleTimeoutSeconds()));
     Router router = router(aggregator, definitions, feedParser, feedRuns);
     return server.connectionHandler(this::firstRequestDeadline)
+        .invalidRequestHandler(this::refuseUndecodable)
         .requestHandler(request -> {
           awaitingFirstRequest.remove(request.connection());
           router.handle(request);
@@ -71,18 +80,47 @@ public final class HttpVerticle extends VerticleBase {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
     router.route().handler(RequestIds.handler(config.http().maxHeaders()));
     router.route().handler(new LoopDetection(services.mark()));
+    CrossOrigin crossOrigin = CrossOrigin.of(config.http().cors().allowOrigins());
+    if (crossOrigin != null) {
+      // before AccessControl: preflights need no key, and refusals must be readable by the page
+      router.route().handler(crossOrigin);
+    }
     router.route("/v1/*").handler(new AccessControl(services.keys(), services.rates()));
     new OperationsRoutes(vertx, services, config).mount(router);
     AggregateRoute aggregate = new AggregateRoute(vertx, aggregator, definitions, () -> config.http().writeStallMs());
     aggregate.mount(router, body);
     events = new FeedEvents(vertx, feedRuns, services.hub(), () -> config.http().writeStallMs());
     new FeedRoutes(feedParser, feedRuns, aggregate, events).mount(router, body);
+    RouteMethods.serveHeadWhereGetIs(router);
+    if (crossOrigin != null) {
+      crossOrigin.allowMethods(RouteMethods.served(router));
+    }
     router.route().failureHandler(Problems.failureHandler());
-    for (int status : new int[] {400, 404, 405, 406, 409, 412, 413, 415, 431, 500}) {
+    for (int status : new int[] {400, 404, 406, 409, 412, 413, 415, 431, 500}) {
       router.errorHandler(status, ctx -> Problems.send(ctx,
           Problems.toProblem(ctx.failure(), status)));
     }
+    // Vert.x Web sets Allow only when it answers 405 itself, with an empty body
+    router.errorHandler(405, ctx -> {
+      List<HttpMethod> allowed = RouteMethods.allowedAt(router, ctx.normalizedPath());
+      ctx.response().putHeader("Allow", RouteMethods.header(allowed));
+      Problems.send(ctx, Problems.methodNotAllowed(ctx.request().method(), allowed));
+    });
     return router;
+  }
+
+  /**
+   * Answers a request Netty could not decode as problem+json (core's default handler sends an empty
+   * body) and closes the connection as that handler does: whatever follows on it cannot be trusted
+   * to start at a request boundary.
+   */
+  private void refuseUndecodable(HttpServerRequest request) {
+    Problem problem = Problems.undecodable(request.decoderResult().cause(), MAX_REQUEST_LINE_BYTES,
+        config.http().maxHeaderBytes());
+    HttpServerResponse response = request.response()
+        .putHeader(RequestIds.HEADER, RunInfo.requestId(null))
+        .putHeader("Connection", "close");
+    Problems.send(response, problem, null).onComplete(ar -> request.connection().close());
   }
 
   /**

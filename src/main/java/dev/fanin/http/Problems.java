@@ -2,12 +2,18 @@ package dev.fanin.http;
 
 import dev.fanin.aggregate.OverloadedException;
 import dev.fanin.definition.InvalidDefinitionException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,16 +86,47 @@ public final class Problems {
     return ctx -> send(ctx, toProblem(ctx.failure(), ctx.statusCode() < 0 ? 500 : ctx.statusCode()));
   }
 
+  /**
+   * The problem for a request Netty could not decode, so that no route ever saw it: a request line
+   * too long (414), a head too large (431), or anything else garbled (400).
+   */
+  static Problem undecodable(Throwable cause, int maxRequestLineBytes, int maxHeaderBytes) {
+    if (cause instanceof TooLongHttpLineException) {
+      return Problem.of(414, "uri-too-long", "URI too long",
+          "The request line (method, path with query, version) is longer than " + maxRequestLineBytes
+              + " bytes, the most fanin reads; send long parameters in a request body.");
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return Problem.of(431, "headers-too-large", "Request header fields too large",
+          "The request's header fields are larger than " + maxHeaderBytes + " bytes (http.maxHeaderBytes).");
+    }
+    return Problem.of(400, "bad-request", "Bad request", "The request is not valid HTTP/1.1 and could not be read.");
+  }
+
+  /** A 405 that says which methods the path does accept (the same list as the Allow header). */
+  static Problem methodNotAllowed(HttpMethod method, List<HttpMethod> allowed) {
+    return Problem.of(405, "method-not-allowed", "Method not allowed", "This path does not accept "
+        + method.name() + (allowed.isEmpty() ? "." : "; it accepts " + RouteMethods.header(allowed) + "."));
+  }
+
   public static void send(RoutingContext ctx, Problem problem) {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
     }
-    JsonObject body = problem.toJson().put("instance", ctx.request().path());
-    if (problem.status() == 503 && ctx.response().headers().get("Retry-After") == null) {
-      ctx.response().putHeader("Retry-After", "1");
+    send(ctx.response(), problem, ctx.request().path());
+  }
+
+  /** Sends a problem on a response whose head is not written yet; instance may be null. */
+  static Future<Void> send(HttpServerResponse response, Problem problem, String instance) {
+    JsonObject body = problem.toJson();
+    if (instance != null) {
+      body.put("instance", instance);
     }
-    ctx.response()
+    if (problem.status() == 503 && response.headers().get("Retry-After") == null) {
+      response.putHeader("Retry-After", "1");
+    }
+    return response
         .setStatusCode(problem.status())
         .putHeader("Content-Type", MEDIA_TYPE)
         .end(body.toBuffer());

@@ -19,9 +19,12 @@ public final class JsonDocumentWriter implements ResultListener {
   private final AggregateDocument document;
   private final StringBuilder timing = new StringBuilder();
   private final Outbox outbox;
+  private final boolean headOnly;
   private ByteBudget budget;
 
-  public JsonDocumentWriter(Vertx vertx, HttpServerResponse response, int sources, long stallMs) {
+  /** @param headOnly the request was a HEAD: the answer is its status and headers alone */
+  public JsonDocumentWriter(Vertx vertx, HttpServerResponse response, int sources, long stallMs, boolean headOnly) {
+    this.headOnly = headOnly;
     this.response = response;
     this.document = new AggregateDocument(sources);
     this.outbox = new Outbox(vertx, response, stallMs);
@@ -59,7 +62,9 @@ public final class JsonDocumentWriter implements ResultListener {
         .putHeader("Content-Type", "application/json")
         .putHeader("Content-Length", Integer.toString(body.length()))
         .putHeader("Server-Timing", timing.append("total;dur=").append(summary.durationMs()).toString());
-    outbox.send(body);
+    if (!headOnly) {
+      outbox.send(body);
+    }
     return outbox.end(Buffer.buffer());
   }
 

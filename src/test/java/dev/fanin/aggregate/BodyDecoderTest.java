@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanin.fetch.ErrorKind;
 import dev.fanin.fetch.FetchException;
+import dev.fanin.testing.ParserWords;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BodyDecoderTest {
@@ -183,6 +186,24 @@ class BodyDecoderTest {
     Buffer body = Buffer.buffer("{\"name\":\"Zoë\"}".getBytes(StandardCharsets.ISO_8859_1));
     SourceData.Json data = json(BodyDecoder.decode("application/json; charset=iso-8859-1", body));
     assertEquals("Zoë", new JsonObject(data.utf8()).getString("name"));
+  }
+
+  @Test
+  void malformedJsonIsExplainedWithoutTheParsersWords() {
+    Map<String, String> cases = Map.of(
+        "{\"price\": NaN}", "malformed JSON body at line 1, column 14: NaN is not a JSON number",
+        "{\"a\": [1}", "malformed JSON body at line 1, column 9: unexpected '}': ']' must close the array first",
+        "{\"a\": 1", "malformed JSON body at line 1, column 8: unexpected end of input: an object is not closed",
+        "{\"a\": 1}]", "malformed JSON body at line 1, column 9: unexpected ']': there is no object or array to close");
+    cases.forEach((body, message) -> {
+      FetchException e = assertThrows(FetchException.class, () -> BodyDecoder.decode("application/json", utf8(body)));
+      assertEquals(message, e.getMessage(), body);
+      ParserWords.assertNone(e.getMessage());
+    });
+    FetchException utf16 = assertThrows(FetchException.class, () -> BodyDecoder.decode(
+        "application/json; charset=utf-16le", Buffer.buffer("{\"a\": NaN}".getBytes(StandardCharsets.UTF_16LE))));
+    assertTrue(utf16.getMessage().endsWith("NaN is not a JSON number"), utf16.getMessage());
+    ParserWords.assertNone(utf16.getMessage());
   }
 
   @Test

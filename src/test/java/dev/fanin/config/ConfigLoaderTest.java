@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanin.testing.ParserWords;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,19 +117,24 @@ class ConfigLoaderTest {
   void everyKeysVariableAndTheStartScriptsAreAccepted() {
     Map<String, String> env = new java.util.HashMap<>();
     // the value each key already has, so that only the names are under test
-    JsonObject defaults = ConfigLoader.defaults();
-    for (String section : defaults.fieldNames()) {
-      JsonObject keys = defaults.getJsonObject(section);
-      for (String key : keys.fieldNames()) {
-        Object value = keys.getValue(key);
-        env.put(ConfigLoader.envName(section + "." + key), value instanceof io.vertx.core.json.JsonArray list
-            ? list.encode() : String.valueOf(value));
-      }
-    }
+    putEveryKey(ConfigLoader.defaults(), "", env);
     env.put("FANIN_JAVA_OPTS", "-Xmx64m");
     env.put("NOT_FANIN_AT_ALL", "x");
     env.put("fanin_http_port", "x");
     assertEquals(ConfigLoader.load(null, Map.of()), ConfigLoader.load(null, env));
+  }
+
+  /** Every key's variable, nested sections included, with the value the key already has. */
+  private static void putEveryKey(JsonObject section, String prefix, Map<String, String> env) {
+    for (String key : section.fieldNames()) {
+      Object value = section.getValue(key);
+      if (value instanceof JsonObject nested) {
+        putEveryKey(nested, prefix + key + ".", env);
+      } else {
+        env.put(ConfigLoader.envName(prefix + key), value instanceof io.vertx.core.json.JsonArray list
+            ? list.encode() : String.valueOf(value));
+      }
+    }
   }
 
   @Test
@@ -238,10 +245,38 @@ class ConfigLoaderTest {
     Path broken = file("{\"http\": {\"port\": ");
     ConfigException e = fails(() -> ConfigLoader.load(broken, Map.of()));
     assertEquals("--config", e.key());
-    assertTrue(e.getMessage().contains("fanin.json"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("fanin.json is not valid JSON at line 1, column 19: "
+        + "unexpected end of input: an object is not closed"), e.getMessage());
+    ParserWords.assertNone(e.getMessage());
 
     Path array = file("[1, 2]");
-    assertEquals("--config", fails(() -> ConfigLoader.load(array, Map.of())).key());
+    ConfigException notObject = fails(() -> ConfigLoader.load(array, Map.of()));
+    assertEquals("--config", notObject.key());
+    assertTrue(notObject.getMessage().endsWith("fanin.json is not a JSON object"), notObject.getMessage());
+  }
+
+  @Test
+  void corsOriginsAreOriginsOrAStarKeptAsBrowsersSendThem() {
+    assertEquals(List.of(), ConfigLoader.load(null, Map.of()).http().cors().allowOrigins());
+    FaninConfig c = ConfigLoader.fromJson(new JsonObject().put("http", new JsonObject().put("cors", new JsonObject()
+        .put("allowOrigins", new io.vertx.core.json.JsonArray().add("HTTPS://App.Example.com:443").add("http://localhost:3000")
+            .add("http://[::1]:80").add(" https://app.example.com ")))));
+    assertEquals(List.of("https://app.example.com", "http://localhost:3000", "http://[::1]"), c.http().cors().allowOrigins());
+    FaninConfig env = ConfigLoader.load(null, Map.of("FANIN_HTTP_CORS_ALLOW_ORIGINS", "https://a.example.com, http://localhost:3000"));
+    assertEquals(List.of("https://a.example.com", "http://localhost:3000"), env.http().cors().allowOrigins());
+    assertEquals(List.of("*"), ConfigLoader.load(null, Map.of("FANIN_HTTP_CORS_ALLOW_ORIGINS", "*")).http().cors().allowOrigins());
+    for (Object bad : List.of("https://app.example.com/", "https://app.example.com/app", "ftp://files.example.com",
+        "app.example.com", "https://user@app.example.com", "https://app.example.com?x=1", "https://app.example.com#x",
+        "https://", "https://app.example.com:0", "*.example.com", "", 42)) {
+      ConfigException e = fails(() -> ConfigLoader.fromJson(new JsonObject().put("http", new JsonObject()
+          .put("cors", new JsonObject().put("allowOrigins", new io.vertx.core.json.JsonArray().add(bad))))));
+      assertEquals("http.cors.allowOrigins", e.key(), String.valueOf(bad));
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+    assertEquals("http.cors.allowOrigins", fails(() -> ConfigLoader.load(null,
+        Map.of("FANIN_HTTP_CORS_ALLOW_ORIGINS", "https://app.example.com/path"))).key());
+    assertEquals("http.cors.unknown", fails(() -> ConfigLoader.fromJson(new JsonObject().put("http", new JsonObject()
+        .put("cors", new JsonObject().put("unknown", 1))))).key());
   }
 
   @Test

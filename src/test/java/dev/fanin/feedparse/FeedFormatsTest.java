@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanin.testing.ParserWords;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -210,8 +211,15 @@ class FeedFormatsTest {
   void jsonThatIsNoJsonFeedIsRefused() {
     FeedParseException e = assertThrows(FeedParseException.class, () -> parse("{\"hello\": 1}"));
     assertEquals("not a JSON Feed: version is missing", e.getMessage());
-    assertThrows(FeedParseException.class, () -> parse("{\"version\": \"https://jsonfeed.org/version/1\","));
-    assertThrows(FeedParseException.class, () -> parse("[1, 2]"));
+    FeedParseException truncated = assertThrows(FeedParseException.class,
+        () -> parse("{\"version\": \"https://jsonfeed.org/version/1\","));
+    assertEquals("malformed JSON at line 1, column 46: unexpected end of input: an object is not closed",
+        truncated.getMessage());
+    FeedParseException nan = assertThrows(FeedParseException.class,
+        () -> parse("{\"version\": \"https://jsonfeed.org/version/1\", \"n\": NaN}"));
+    assertEquals("malformed JSON at line 1, column 55: NaN is not a JSON number", nan.getMessage());
+    FeedParseException array = assertThrows(FeedParseException.class, () -> parse("[1, 2]"));
+    ParserWords.assertNone(array.getMessage());
   }
 
   @Test

@@ -308,6 +308,12 @@ class FeedBusTest {
             .put("params", new JsonObject().put("h", new JsonObject().put("default", "x")))), 400);
     assertTrue(host.getMessage().contains("/sources/0/url"), host.getMessage());
     refused("fanin.feeds.put", new JsonObject().put("name", "bad name").put("definition", definition(source("a", base))), 400);
+    for (String dots : List.of(".", "..", "...")) {
+      ReplyException onlyDots = refused("fanin.feeds.put",
+          new JsonObject().put("name", dots).put("definition", definition(source("a", base))), 400);
+      assertTrue(onlyDots.getMessage().contains("not only dots"), onlyDots.getMessage());
+      refused("fanin.feeds.get", new JsonObject().put("name", dots), 400);
+    }
     refused("fanin.feeds.put", new JsonObject().put("name", "bus-bad"), 400);
     refused("fanin.feeds.put", new JsonObject().put("name", "bus-bad").put("definition", "{}"), 400);
     refused("fanin.feeds.put", new JsonObject().put("definition", definition(source("a", base))), 400);

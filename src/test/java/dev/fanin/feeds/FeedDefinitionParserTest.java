@@ -85,11 +85,22 @@ class FeedDefinitionParserTest {
 
   @Test
   void namesAreOneTo64SafeCharacters() {
-    for (String ok : List.of("a", "A.b_c-9", "x".repeat(64), "..")) {
+    for (String ok : List.of("a", "A.b_c-9", "x".repeat(64), ".a", "a..", "-.", "._")) {
       parser.parse(ok, feed(URL), false);
     }
     for (String bad : new String[] {"", "x".repeat(65), "a b", "a/b", "ü", "a\n", null}) {
       assertEquals(List.of("/name"), parseErrors(bad, feed(URL)), "name " + bad);
+    }
+  }
+
+  @Test
+  void namesOfOnlyDotsAreRefused() {
+    // "." and ".." vanish from a normalised URL path; "..." would be stored as a hidden file
+    for (String dots : List.of(".", "..", "...", ".".repeat(64))) {
+      InvalidDefinitionException e = assertThrows(InvalidDefinitionException.class,
+          () -> parser.parse(dots, feed(URL), false), dots);
+      assertEquals(List.of(new FieldError("/name", FeedDefinitionParser.NAME_RULE)), e.errors(), dots);
+      assertTrue(e.errors().get(0).detail().contains("not only dots"), e.errors().toString());
     }
   }
 

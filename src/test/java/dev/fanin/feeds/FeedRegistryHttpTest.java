@@ -201,6 +201,17 @@ class FeedRegistryHttpTest {
     delete(fanin, "a.B_c-9", null);
   }
 
+  @Test
+  void namesOfOnlyDotsAreRefusedAndNothingReachesTheDisk() throws IOException {
+    HttpResponse<Buffer> res = put(fanin, "...", definition(source("a", URL)), null);
+    assertEquals(List.of("/name"), pointers(res));
+    assertTrue(problem(res, 400).getString("detail").contains("not only dots"), res.bodyAsString());
+    problem(get(fanin, "/v1/feeds/..."), 400);
+    try (Stream<Path> files = Files.list(dataDir.resolve("feeds"))) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("..")), "a dotted file was stored");
+    }
+  }
+
   static Stream<String> badDefinitions() {
     String ok = "{\"id\":\"a\",\"url\":\"" + URL + "\"}";
     return Stream.of(
@@ -231,7 +242,7 @@ class FeedRegistryHttpTest {
     List<String> feed = pointers(putRaw(fanin, "bad", Buffer.buffer(body), null));
     assertFalse(feed.isEmpty());
     assertEquals(aggregate, feed);
-    problem(get(fanin, "/v1/feeds/bad"), 404);
+    problem(get(fanin, "/v1/feeds/..."), 400);
   }
 
   @Test

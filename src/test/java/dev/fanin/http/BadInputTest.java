@@ -3,7 +3,9 @@ package dev.fanin.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanin.testing.FakeUpstream;
 import dev.fanin.testing.FaninHarness;
+import dev.fanin.testing.ParserWords;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -102,6 +104,75 @@ class BadInputTest {
     Buffer body = Buffer.buffer("sources=1");
     assertProblem(fanin.post("/v1/aggregate", "application/x-www-form-urlencoded", null, body), 415);
     assertProblem(fanin.post("/v1/aggregate", null, null, body), 415);
+  }
+
+  @Test
+  void aJsonBodyInACharsetOtherThanUtf8Gets415NamingIt() {
+    String definition = "{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\"}],\"deadlineMs\":200}";
+    Buffer body = Buffer.buffer(definition);
+    assertEquals(201, fanin.client.request(HttpMethod.PUT, "/v1/feeds/charsets")
+        .putHeader("Content-Type", "application/json").sendBuffer(body).await().statusCode());
+    for (String contentType : List.of("application/json; charset=iso-8859-1", "application/json;charset=\"UTF-16\"",
+        "application/problem+json; charset=windows-1252", "application/json; charset=no-such-charset")) {
+      String charset = contentType.substring(contentType.indexOf('=') + 1).replace("\"", "");
+      for (HttpResponse<Buffer> res : List.of(
+          fanin.post("/v1/aggregate", contentType, null, body),
+          fanin.post("/v1/feeds/charsets/aggregate", contentType, null, Buffer.buffer("{}")),
+          fanin.client.request(HttpMethod.PUT, "/v1/feeds/charsets").putHeader("Content-Type", contentType)
+              .sendBuffer(body).await())) {
+        JsonObject problem = assertProblem(res, 415);
+        assertTrue(problem.getString("detail").contains("charset " + charset), problem.encode());
+        assertTrue(problem.getString("detail").contains("UTF-8"), problem.encode());
+      }
+    }
+    // UTF-8 under any spelling, and US-ASCII (a subset of it), are JSON's own encoding
+    for (String contentType : List.of("application/json; charset=utf-8", "application/json; Charset=\"UTF-8\"",
+        "application/json; charset=us-ascii", "application/json;charset=utf8")) {
+      HttpResponse<Buffer> res = fanin.post("/v1/aggregate", contentType, null, body);
+      assertEquals(502, res.statusCode(), contentType + " -> " + res.bodyAsString());
+      assertEquals(200, fanin.client.request(HttpMethod.PUT, "/v1/feeds/charsets").putHeader("Content-Type", contentType)
+          .sendBuffer(body).await().statusCode(), contentType);
+    }
+    fanin.client.request(HttpMethod.DELETE, "/v1/feeds/charsets").send().await();
+  }
+
+  @Test
+  void malformedJsonIsExplainedInTheSendersTermsWhereverABodyIsRead() {
+    Buffer nan = Buffer.buffer("{\"sources\": NaN}");
+    String detail = "malformed JSON at line 1, column 16: NaN is not a JSON number";
+    assertEquals(201, fanin.client.request(HttpMethod.PUT, "/v1/feeds/syntax").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"sources\":[{\"id\":\"a\",\"url\":\"" + OK_URL + "\"}]}")).await().statusCode());
+    for (HttpResponse<Buffer> res : List.of(
+        fanin.post("/v1/aggregate", "application/json", null, nan),
+        fanin.post("/v1/feeds/syntax/aggregate", "application/json", null, nan),
+        fanin.client.request(HttpMethod.PUT, "/v1/feeds/syntax").putHeader("Content-Type", "application/json")
+            .sendBuffer(nan).await())) {
+      JsonObject problem = assertProblem(res, 400);
+      assertEquals(detail, problem.getString("detail"));
+      assertEquals(new JsonArray().add(new JsonObject().put("pointer", "").put("detail", detail)),
+          problem.getJsonArray("errors"));
+    }
+    fanin.client.request(HttpMethod.DELETE, "/v1/feeds/syntax").send().await();
+    for (String body : List.of("{\"sources\": [1}", "{\"sources\": [] ]", "{\"sources\": [", "{\"a\":1,\"a\":2}",
+        "{\"a\": +1}", "{\"a\": 1" + "0".repeat(100) + "}", "[".repeat(100), "{\"a\": \"\u0001\"}")) {
+      JsonObject problem = assertProblem(fanin.post("/v1/aggregate", "application/json", null, Buffer.buffer(body)), 400);
+      assertTrue(problem.getString("detail").startsWith("malformed JSON at line 1, column "), problem.encode());
+      ParserWords.assertNone(problem.encode());
+    }
+  }
+
+  @Test
+  void anUpstreamsMalformedJsonIsExplainedInTheSameTerms() {
+    FakeUpstream upstream = new FakeUpstream(vertx).start();
+    try {
+      JsonObject source = new JsonObject().put("id", "nan").put("url", upstream.url("body=" + "%7B%22price%22%3A%20NaN%7D"));
+      HttpResponse<Buffer> res = fanin.aggregate(new JsonObject().put("sources", new JsonArray().add(source)));
+      JsonObject error = res.bodyAsJsonObject().getJsonObject("results").getJsonObject("nan").getJsonObject("error");
+      assertEquals("invalid_body", error.getString("kind"), res.bodyAsString());
+      assertEquals("malformed JSON body at line 1, column 14: NaN is not a JSON number", error.getString("message"));
+    } finally {
+      upstream.stop();
+    }
   }
 
   @Test

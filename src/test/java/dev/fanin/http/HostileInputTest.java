@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.fanin.testing.FaninHarness;
+import dev.fanin.testing.ParserWords;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -124,6 +125,7 @@ class HostileInputTest {
           assertEquals("application/problem+json", res.getHeader("Content-Type"), abbreviate(body));
           JsonObject problem = res.bodyAsJsonObject();
           assertEquals(res.statusCode(), problem.getInteger("status"));
+          ParserWords.assertNone(problem.getString("detail"));
         }
       }
     }
