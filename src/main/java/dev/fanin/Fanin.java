@@ -1,15 +1,32 @@
 package dev.fanin;
 
-import dev.fanin.aggregate.Aggregators;
+import dev.fanin.aggregate.FeedParserDecoder;
+import dev.fanin.aggregate.LoadShedder;
+import dev.fanin.cache.Coalescer;
+import dev.fanin.cache.ResponseCache;
+import dev.fanin.cluster.ClusterView;
+import dev.fanin.cluster.PollerView;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.config.LiveConfig;
-import dev.fanin.demo.DemoUpstream;
 import dev.fanin.definition.DefinitionParser;
+import dev.fanin.demo.DemoUpstream;
 import dev.fanin.feeds.FeedDefinitionParser;
+import dev.fanin.feeds.FeedRunHub;
 import dev.fanin.feeds.FeedsVerticle;
 import dev.fanin.fetch.BreakerRegistry;
-import dev.fanin.metrics.FaninMetrics;
+import dev.fanin.fetch.HostResolver;
+import dev.fanin.fetch.Lanes;
+import dev.fanin.fetch.OriginGates;
+import dev.fanin.fetch.ProcessBytes;
+import dev.fanin.fetch.UpstreamSlots;
 import dev.fanin.http.HttpVerticle;
+import dev.fanin.http.IntakeParts;
+import dev.fanin.metrics.FaninMetrics;
+import dev.fanin.policy.DemoHosts;
+import dev.fanin.policy.LoopMark;
+import dev.fanin.policy.UpstreamPolicy;
+import dev.fanin.security.ApiKeys;
+import dev.fanin.security.RateLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,28 +34,96 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Deploys a fanin service on a Vert.x instance: the shared parts once, the intake per core. */
+/**
+ * The composition root: what fanin is made of. Every process-wide part is built here once, each
+ * verticle is handed exactly the parts it uses, and the verticles are deployed in order: the demo
+ * upstream, the feed registry, then one HTTP intake per core.
+ */
 public final class Fanin {
   private static final Logger LOG = LoggerFactory.getLogger(Fanin.class);
   private final Vertx vertx;
   private final FaninConfig config;
-  private final ProcessServices services;
+  private final LiveConfig live;
+  private final FaninMetrics metrics;
+  /** One breaker per upstream origin, shared by every event loop. */
+  private final BreakerRegistry breakers;
+  /** Aggregations in flight in the process (aggregate.maxInFlight). */
+  private final LoadShedder aggregationsInFlight = new LoadShedder();
+  /** Upstream requests in flight in the process (client.maxConnections). */
+  private final UpstreamSlots upstreamSlots = new UpstreamSlots();
+  /** Each origin's turn: requests in flight per origin and the fair queue behind them. */
+  private final OriginGates gates;
+  /** Bytes all aggregations may hold together (aggregate.maxProcessBytes). */
+  private final ProcessBytes processBytes;
+  private final ResponseCache cache;
+  private final Coalescer coalescer;
+  /** Each intake loop's upstream client, for spreading large aggregations. */
+  private final Lanes lanes = new Lanes();
+  private final DemoHosts demo;
+  private final LoopMark mark = new LoopMark();
+  private final ApiKeys keys;
+  private final RateLimiter rates;
+  private final FeedRunHub hub;
+  private final PollerView pollers = new PollerView();
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final ClusterView cluster;
+  private final EventLoopAggregators aggregators;
   private final List<String> deploymentIds = new ArrayList<>();
   private int port;
 
+  /** A process on its own, with a metrics registry of its own (tests, embedding). */
   public Fanin(Vertx vertx, FaninConfig config) {
-    this(vertx, config, FaninMetrics.standalone());
+    this(vertx, config, FaninMetrics.standalone(), ClusterView.alone());
   }
 
-  /** With the metrics registry Vert.x reports into too (see Main). */
-  public Fanin(Vertx vertx, FaninConfig config, FaninMetrics metrics) {
+  /**
+   * @param metrics the registry Vert.x reports into too (see Main)
+   * @param cluster what this node sees of its cluster (a cluster of one when not clustered)
+   */
+  public Fanin(Vertx vertx, FaninConfig config, FaninMetrics metrics, ClusterView cluster) {
     this.vertx = vertx;
+    this.cluster = cluster;
     this.config = config;
-    this.services = ProcessServices.create(vertx, new LiveConfig(config), metrics);
+    this.live = new LiveConfig(config);
+    this.metrics = metrics;
+    this.breakers = new BreakerRegistry(vertx, config.breaker(), metrics);
+    // client.* shapes the connection pools at start, so the gates keep the start's values too
+    this.gates = new OriginGates(vertx, config.client()::maxConnectionsPerOrigin, config.client()::maxWaitQueue);
+    this.processBytes = new ProcessBytes(ProcessBytes.size(config.aggregate().maxProcessBytes(),
+        Runtime.getRuntime().maxMemory()));
+    this.cache = new ResponseCache(config.cache().maxBytes(), config.cache().clientShareBytes());
+    this.coalescer = new Coalescer(vertx);
+    this.demo = new DemoHosts(config.demo().enabled());
+    this.keys = new ApiKeys(config.security().apiKeys());
+    this.rates = new RateLimiter(config.security().requestsPerSecondPerKey(), config.security().burstPerKey());
+    this.hub = new FeedRunHub(config.feeds().maxSubscribers(), config.feeds().maxSubscribersPerFeed());
+    this.aggregators = new EventLoopAggregators(config, live, breakers, aggregationsInFlight, upstreamSlots, metrics,
+        new FeedParserDecoder((int) Math.min(Integer.MAX_VALUE, config.source().maxBodyBytes())), cache, coalescer,
+        lanes, gates, new UpstreamPolicy(() -> live.get().upstream(), demo), mark, processBytes,
+        new HostResolver(vertx));
+    metrics.aggregationsInFlight(aggregationsInFlight::inFlight);
+    metrics.memory(processBytes::held, processBytes.max());
+    metrics.originQueues(gates::waiting, gates::size);
+    applyLiveChanges();
+  }
+
+  /** What a changed config file changes in the running parts (the rest read live config as they go). */
+  private void applyLiveChanges() {
+    AtomicReference<FaninConfig.Breaker> breakerConfig = new AtomicReference<>(config.breaker());
+    live.onChange(next -> {
+      keys.replace(next.security().apiKeys());
+      rates.reconfigure(next.security().requestsPerSecondPerKey(), next.security().burstPerKey());
+      rates.retainOnly(next.security().apiKeys().stream().map(FaninConfig.ApiKey::id).collect(Collectors.toSet()));
+      if (!next.breaker().equals(breakerConfig.getAndSet(next.breaker()))) {
+        breakers.reconfigure(next.breaker());
+      }
+    });
   }
 
   /** Number of intake verticles: http.instances, or one per core when 0. */
@@ -54,23 +139,23 @@ public final class Fanin {
    * is taken fails with a {@link dev.fanin.http.ListenException} without having polled anything.
    */
   public Future<Fanin> start() {
-    int n = instances();
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
     Promise<Void> listening = Promise.promise();
-    FeedDefinitionParser feedParser = new FeedDefinitionParser(new DefinitionParser(services.live()), config.feeds());
+    FeedDefinitionParser feedParser = new FeedDefinitionParser(new DefinitionParser(live), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
-        Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(),
-        v -> Aggregators.create(v, config, services), services.pollers(), config.cluster().lockRetryMs(),
-        listening.future(), services.hub());
+        Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(), v -> aggregators.create(v, false), pollers,
+        config.cluster().lockRetryMs(), listening.future(), hub, cluster);
+    IntakeParts intake = new IntakeParts(live, aggregators, keys, rates, mark, hub, metrics.registry(), breakers,
+        ready, pollers, cluster);
     return startDemo()
         .compose(v -> vertx.deployVerticle(registry))
         .compose(registryId -> {
           deploymentIds.add(registryId);
           return vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(config, services, n);
+            HttpVerticle v = new HttpVerticle(config, intake);
             first.compareAndSet(null, v);
             return v;
-          }, new DeploymentOptions().setInstances(n)).recover(failure -> {
+          }, new DeploymentOptions().setInstances(instances())).recover(failure -> {
             // a start that fails leaves nothing deployed
             deploymentIds.remove(registryId);
             return vertx.undeploy(registryId).transform(v -> Future.failedFuture(failure));
@@ -80,7 +165,7 @@ public final class Fanin {
           deploymentIds.add(id);
           port = first.get().actualPort();
           listening.complete();
-          services.ready().set(true);
+          ready.set(true);
           return this;
         });
   }
@@ -90,19 +175,19 @@ public final class Fanin {
     if (!config.demo().enabled()) {
       return Future.succeededFuture();
     }
-    DemoUpstream demo = new DemoUpstream(config.demo().port());
-    return vertx.deployVerticle(demo).map(id -> {
+    DemoUpstream upstream = new DemoUpstream(config.demo().port());
+    return vertx.deployVerticle(upstream).map(id -> {
       deploymentIds.add(id);
-      services.demo().listening(demo.actualPort());
+      demo.listening(upstream.actualPort());
       LOG.info("demo upstream on http://127.0.0.1:{} (sources reach it as http://{service}.{}/…)",
-          demo.actualPort(), DemoUpstream.DOMAIN);
+          upstream.actualPort(), DemoUpstream.DOMAIN);
       return null;
     });
   }
 
   /** Stops the intake first, then the registry (which waits for its pending writes). */
   public Future<Void> stop() {
-    services.ready().set(false);
+    ready.set(false);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deploymentIds.size() - 1; i >= 0; i--) {
       String id = deploymentIds.get(i);
@@ -111,30 +196,43 @@ public final class Fanin {
     return chain;
   }
 
-  /** Whether every verticle is deployed (readiness). */
-  public boolean started() {
-    return port > 0;
-  }
-
   /** The port the service listens on. */
   public int port() {
     return port;
   }
 
-  public BreakerRegistry breakers() {
-    return services.breakers();
-  }
-
-  public ProcessServices services() {
-    return services;
-  }
-
   public FaninConfig config() {
-    return services.live().get();
+    return live.get();
   }
 
-  /** The running configuration, which ConfigWatcher may replace. */
+  /** The running configuration, which the config watcher may replace. */
   public LiveConfig live() {
-    return services.live();
+    return live;
+  }
+
+  // what tests and operators look at
+
+  public BreakerRegistry breakers() {
+    return breakers;
+  }
+
+  public ResponseCache cache() {
+    return cache;
+  }
+
+  public RateLimiter rateLimiter() {
+    return rates;
+  }
+
+  public LoopMark loopMark() {
+    return mark;
+  }
+
+  public ClusterView cluster() {
+    return cluster;
+  }
+
+  public LoadShedder aggregationsInFlight() {
+    return aggregationsInFlight;
   }
 }

@@ -12,6 +12,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import dev.fanin.cluster.ClusterNode;
+import dev.fanin.cluster.ClusterView;
 import dev.fanin.cluster.Clustering;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -92,24 +94,27 @@ public final class Main {
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_TYPE, Label.POOL_NAME)));
     VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
     Vertx vertx;
+    ClusterView cluster = ClusterView.alone();
     if (config.cluster().enabled()) {
       if (!Clustering.isLoopback(config.cluster().host())) {
         log.warn("SECURITY: the cluster port {} and the event bus listen on {}: Hazelcast and the event bus do not "
             + "authenticate members, so keep them on a private network", config.cluster().port(), config.cluster().host());
       }
       try {
-        vertx = Clustering.start(builder, options, config.cluster()).await();
+        ClusterNode node = Clustering.start(builder, options, config.cluster()).await();
+        vertx = node.vertx();
+        cluster = node.view();
       } catch (Exception e) {
         System.err.println("fanin: cannot join the cluster: " + e.getMessage());
         System.exit(1);
         return;
       }
-      log.info("joined cluster {} as node {} ({} members)", config.cluster().name(), Clustering.nodeId(vertx),
-          Clustering.members(vertx).size());
+      log.info("joined cluster {} as node {} ({} members)", config.cluster().name(), cluster.nodeId(),
+          cluster.members().size());
     } else {
       vertx = builder.with(options).build();
     }
-    Fanin fanin = new Fanin(vertx, config, metrics);
+    Fanin fanin = new Fanin(vertx, config, metrics, cluster);
     java.util.concurrent.atomic.AtomicBoolean startFailed = new java.util.concurrent.atomic.AtomicBoolean();
     fanin.start().onComplete(ar -> {
       startFailed.set(ar.failed());

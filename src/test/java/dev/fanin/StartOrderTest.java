@@ -62,7 +62,7 @@ class StartOrderTest {
     assertTrue(started.failed(), "started on a taken port");
     ListenException cannotListen = assertInstanceOf(ListenException.class, started.cause());
     assertEquals("cannot listen on 127.0.0.1:" + taken + ": address already in use", cannotListen.getMessage());
-    assertFalse(fanin.started());
+    assertEquals(0, fanin.port(), "nothing listens");
     // the feed is due 1 ms after the registry loaded it and every 50 ms after: give a run time to show
     Thread.sleep(500);
     assertEquals(0, upstream.requests.get(), "a scheduled feed ran although fanin could not listen");
@@ -73,7 +73,7 @@ class StartOrderTest {
     // the other half of the test above: the feed is valid and due, so its silence there is the start order's
     Fanin fanin = new Fanin(vertx, withScheduledFeed(0));
     fanin.start().await();
-    assertTrue(fanin.started());
+    assertTrue(fanin.port() > 0);
     assertTrue(eventually(5_000, () -> upstream.requests.get() > 0), "the scheduled feed never ran");
     fanin.stop().await();
   }

@@ -10,13 +10,4 @@ package dev.fanin.aggregate;
  */
 public record AggregateSummary(
     boolean complete, long durationMs, int ok, int failed, boolean requiredOk, boolean onlyTimeouts,
-    io.vertx.core.json.JsonArray items) {
-
-  /** The HTTP status of a whole-document answer: 200, else 504 when only timeouts, else 502. */
-  public int httpStatus() {
-    if (requiredOk) {
-      return 200;
-    }
-    return onlyTimeouts ? 504 : 502;
-  }
-}
+    io.vertx.core.json.JsonArray items) {}

@@ -3,7 +3,7 @@ package dev.fanin.aggregate;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.fetch.ByteBudget;
-import dev.fanin.fetch.FetchPipeline;
+import dev.fanin.pipeline.FetchPipeline;
 import dev.fanin.fetch.ProcessBytes;
 import dev.fanin.metrics.FaninMetrics;
 import io.vertx.core.Vertx;
@@ -20,10 +20,16 @@ public final class Aggregator {
   private final FaninMetrics metrics;
   private final ResultDecoder decoder;
   private final ProcessBytes processBytes;
+  private final Runnable onClose;
 
-  /** Reads its limits from the running configuration at each start. */
+  /**
+   * Reads its limits from the running configuration at each start.
+   *
+   * @param onClose what {@link #close} undoes (its lane, when it has one)
+   */
   public Aggregator(Vertx vertx, FetchPipeline pipeline, java.util.function.Supplier<FaninConfig> config,
-      LoadShedder shedder, FaninMetrics metrics, ResultDecoder decoder, ProcessBytes processBytes) {
+      LoadShedder shedder, FaninMetrics metrics, ResultDecoder decoder, ProcessBytes processBytes, Runnable onClose) {
+    this.onClose = onClose;
     this.processBytes = processBytes;
     this.decoder = decoder;
     this.vertx = vertx;
@@ -31,6 +37,11 @@ public final class Aggregator {
     this.config = config;
     this.shedder = shedder;
     this.metrics = metrics;
+  }
+
+  /** Its event loop stops: other loops no longer send through its client. */
+  public void close() {
+    onClose.run();
   }
 
   /**

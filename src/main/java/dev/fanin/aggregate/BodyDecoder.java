@@ -111,13 +111,36 @@ public final class BodyDecoder {
     }
   }
 
-  /** A parser over the buffer's own bytes when it has an accessible array: no copy of the body. */
+  /** A parser reading the buffer through a small window, so that a large body is not copied whole. */
   private static JsonParser parser(Buffer utf8) throws IOException {
-    io.netty.buffer.ByteBuf buf = ((io.vertx.core.internal.buffer.BufferInternal) utf8).getByteBuf();
-    if (buf.hasArray()) {
-      return FACTORY.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+    return FACTORY.createParser(new BufferInputStream(utf8));
+  }
+
+  /** Reads a Vert.x buffer as a stream, piece by piece (Jackson reads it in its own chunks). */
+  private static final class BufferInputStream extends java.io.InputStream {
+    private final Buffer buffer;
+    private int position;
+
+    BufferInputStream(Buffer buffer) {
+      this.buffer = buffer;
     }
-    return FACTORY.createParser(utf8.getBytes());
+
+    @Override
+    public int read() {
+      return position < buffer.length() ? buffer.getByte(position++) & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] into, int offset, int length) {
+      int left = buffer.length() - position;
+      if (left <= 0) {
+        return length == 0 ? 0 : -1;
+      }
+      int n = Math.min(length, left);
+      buffer.getBytes(position, position + n, into, offset);
+      position += n;
+      return n;
+    }
   }
 
   private static SourceData reencode(Object text) {

@@ -40,8 +40,18 @@ final class Projections {
   }
 
   private static Object query(JsonPointer pointer, Object root) {
-    Object wrapped = root instanceof java.util.Map<?, ?> || root instanceof java.util.List<?>
-        ? io.vertx.core.json.impl.JsonUtil.wrapJsonValue(root) : root;
-    return pointer.queryJson(wrapped);
+    return pointer.queryJson(wrap(root));
+  }
+
+  /** Decoded JSON holds plain maps and lists; a pointer walks JsonObject and JsonArray. */
+  @SuppressWarnings("unchecked")
+  private static Object wrap(Object value) {
+    if (value instanceof java.util.Map<?, ?> map) {
+      return new io.vertx.core.json.JsonObject((java.util.Map<String, Object>) map);
+    }
+    if (value instanceof java.util.List<?> list) {
+      return new io.vertx.core.json.JsonArray((java.util.List<Object>) list);
+    }
+    return value;
   }
 }

@@ -85,10 +85,11 @@ public final class BusIntake {
     AggregateDocument document = new AggregateDocument(spec.sources().size());
     aggregator.start(spec, document, info(message)).summary().onSuccess(summary -> {
       JsonObject aggregate = new JsonObject(document.encode(summary));
-      if (summary.httpStatus() == 200) {
+      if (summary.requiredOk()) {
         message.reply(aggregate, servedBy());
       } else {
-        message.fail(summary.httpStatus(), failureDetail(summary, aggregate));
+        // the failure code is the status the same request would get over HTTP
+        message.fail(summary.onlyTimeouts() ? 504 : 502, failureDetail(summary, aggregate));
       }
     });
   }

@@ -5,34 +5,25 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.fanin.config.FaninConfig;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Builds a clustered Vert.x from the cluster section of the configuration: a Hazelcast member
  * (TCP-IP member list or Kubernetes discovery, never multicast) and the event bus's TCP endpoint.
  */
 public final class Clustering {
-  /** The id of a process that is not clustered, for headers and logs. */
-  private static final String LOCAL_NODE = "local-" + UUID.randomUUID();
-
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Clustering.class);
-
   /** Seconds without a heartbeat after which a member is declared dead. */
   public static final int MEMBER_TIMEOUT_SECONDS = 5;
 
   private Clustering() {}
 
   /** Joins the cluster and returns the clustered Vert.x; fails if no member list or port works. */
-  public static Future<Vertx> start(VertxBuilder builder, VertxOptions options, FaninConfig.Cluster cluster) {
+  public static Future<ClusterNode> start(VertxBuilder builder, VertxOptions options, FaninConfig.Cluster cluster) {
     EventBusOptions bus = options.getEventBusOptions()
         .setHost(cluster.host())
         .setPort(cluster.busPort());
@@ -40,9 +31,9 @@ public final class Clustering {
       bus.setClusterPublicHost(cluster.publicHost());
     }
     options.setEventBusOptions(bus);
-    return builder.with(options)
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
-        .buildClustered();
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+    return builder.with(options).withClusterManager(manager).buildClustered()
+        .map(vertx -> new ClusterNode(vertx, new HazelcastView(manager)));
   }
 
   /** The Hazelcast member configuration: explicit, so that nothing is discovered by accident. */
@@ -126,69 +117,5 @@ public final class Clustering {
 
   private static boolean isWildcard(String host) {
     return host.equals("0.0.0.0") || host.equals("::") || host.equals("*");
-  }
-
-  /** The cluster manager of a clustered Vert.x, or null. */
-  private static ClusterManager manager(Vertx vertx) {
-    return vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
-  }
-
-  /** This process's node id: the cluster manager's in a cluster, else one fixed id per process. */
-  public static String nodeId(Vertx vertx) {
-    ClusterManager manager = manager(vertx);
-    return manager == null ? LOCAL_NODE : manager.getNodeId();
-  }
-
-  /**
-   * Logs members joining and leaving, and runs an action on the caller's context whenever a member
-   * leaves (gracefully or declared dead); returns what removes the listener. Nothing happens when
-   * not clustered.
-   */
-  public static Runnable onMemberLeft(Vertx vertx, Runnable action) {
-    ClusterManager manager = manager(vertx);
-    if (!(manager instanceof HazelcastClusterManager hazelcast) || hazelcast.getHazelcastInstance() == null) {
-      return () -> { };
-    }
-    io.vertx.core.Context context = vertx.getOrCreateContext();
-    com.hazelcast.cluster.Cluster cluster = hazelcast.getHazelcastInstance().getCluster();
-    UUID id = cluster.addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
-      @Override
-      public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
-        LOG.info("cluster member joined: {} at {} ({} members)", vertxNodeId(event.getMember()),
-            event.getMember().getAddress(), event.getMembers().size());
-      }
-
-      @Override
-      public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-        LOG.warn("cluster member left: {} at {} ({} members)", vertxNodeId(event.getMember()),
-            event.getMember().getAddress(), event.getMembers().size());
-        context.runOnContext(v -> action.run());
-      }
-    });
-    return () -> {
-      try {
-        cluster.removeMembershipListener(id);
-      } catch (RuntimeException e) {
-        // the member is shutting down already
-      }
-    };
-  }
-
-  /** The node id Vert.x gives a member (what /v1/cluster shows), or Hazelcast's own id. */
-  private static String vertxNodeId(com.hazelcast.cluster.Member member) {
-    String id = member.getAttribute("__vertx.nodeId");
-    return id != null ? id : member.getUuid().toString();
-  }
-
-  /** Whether this node is an active cluster member (always true when not clustered). */
-  public static boolean active(Vertx vertx) {
-    ClusterManager manager = manager(vertx);
-    return manager == null || manager.isActive();
-  }
-
-  /** The ids of the cluster's members as this node sees them (itself alone when not clustered). */
-  public static List<String> members(Vertx vertx) {
-    ClusterManager manager = manager(vertx);
-    return manager == null ? List.of(LOCAL_NODE) : List.copyOf(manager.getNodes());
   }
 }

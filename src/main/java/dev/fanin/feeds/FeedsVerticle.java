@@ -1,7 +1,7 @@
 package dev.fanin.feeds;
 
 import dev.fanin.aggregate.Aggregator;
-import dev.fanin.cluster.Clustering;
+import dev.fanin.cluster.ClusterView;
 import dev.fanin.cluster.PollerView;
 import dev.fanin.definition.InvalidDefinitionException;
 import dev.fanin.definition.StrictJson;
@@ -59,6 +59,7 @@ public final class FeedsVerticle extends VerticleBase {
   /** The schedules start once this succeeds: when the process listens (see Fanin#start). */
   private final Future<?> schedulesFrom;
   private final FeedRunHub hub;
+  private final ClusterView cluster;
   /**
    * This node's copy: what it has on disk and schedules, with the parsed feed (null for tombstones
    * and for records read from disk but not yet adopted).
@@ -78,12 +79,13 @@ public final class FeedsVerticle extends VerticleBase {
   public FeedsVerticle(FeedDefinitionParser parser, Path confDir, Path dataDir, int maxFeeds,
       Function<io.vertx.core.Vertx, Aggregator> aggregatorFactory) {
     this(parser, confDir, dataDir, maxFeeds, aggregatorFactory, new PollerView(), 1_000, Future.succeededFuture(),
-        new FeedRunHub(Integer.MAX_VALUE, Integer.MAX_VALUE));
+        new FeedRunHub(Integer.MAX_VALUE, Integer.MAX_VALUE), ClusterView.alone());
   }
 
   public FeedsVerticle(FeedDefinitionParser parser, Path confDir, Path dataDir, int maxFeeds,
       Function<io.vertx.core.Vertx, Aggregator> aggregatorFactory, PollerView pollers, long lockRetryMs,
-      Future<?> schedulesFrom, FeedRunHub hub) {
+      Future<?> schedulesFrom, FeedRunHub hub, ClusterView cluster) {
+    this.cluster = cluster;
     this.hub = hub;
     this.parser = parser;
     this.confDir = confDir;
@@ -97,7 +99,7 @@ public final class FeedsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    node = Clustering.nodeId(vertx);
+    node = cluster.nodeId();
     // one process's registry is private to it (tests start several on one Vert.x); a cluster's is shared
     String namespace = vertx.isClustered() ? "fanin.feeds" : "fanin.feeds." + UUID.randomUUID();
     store = new FeedStore(vertx, dataDir);
@@ -119,7 +121,7 @@ public final class FeedsVerticle extends VerticleBase {
         .compose(v -> listen())
         .onSuccess(v -> {
           syncTimer = vertx.setPeriodic(SYNC_MS, t -> serialized(this::sync));
-          membership = Clustering.onMemberLeft(vertx, scheduler::memberLeft);
+          membership = cluster.onMemberLeft(vertx.getOrCreateContext(), scheduler::memberLeft);
           schedulesFrom.onSuccess(listening -> context.runOnContext(x -> scheduler.release()));
           long live = local.values().stream().filter(l -> l.feed != null).count();
           LOG.info("feed registry: {} feeds ({} read-only), data in {}{}", live,

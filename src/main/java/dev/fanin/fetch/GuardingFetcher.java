@@ -2,8 +2,6 @@ package dev.fanin.fetch;
 
 import dev.fanin.policy.UpstreamPolicy;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
@@ -14,12 +12,12 @@ import java.net.InetSocketAddress;
  */
 public final class GuardingFetcher implements Fetcher {
   private final Fetcher next;
-  private final Vertx vertx;
+  private final HostResolver resolver;
   private final UpstreamPolicy policy;
 
-  public GuardingFetcher(Fetcher next, Vertx vertx, UpstreamPolicy policy) {
+  public GuardingFetcher(Fetcher next, HostResolver resolver, UpstreamPolicy policy) {
     this.next = next;
-    this.vertx = vertx;
+    this.resolver = resolver;
     this.policy = policy;
   }
 
@@ -47,8 +45,7 @@ public final class GuardingFetcher implements Fetcher {
     if (literal != null) {
       return Future.succeededFuture(literal);
     }
-    // Vert.x's own resolver (hosts file, then DNS, cached), the one its HTTP client would use
-    return ((VertxInternal) vertx).nameResolver().resolve(host)
+    return resolver.resolve(host)
         .recover(t -> Future.failedFuture(new FetchException(ErrorKind.CONNECT, "unknown host: " + host)));
   }
 }

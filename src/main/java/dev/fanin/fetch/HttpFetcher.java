@@ -23,7 +23,7 @@ public final class HttpFetcher implements Fetcher {
   private final Vertx vertx;
   private final HttpClient client;
   private final int connectTimeoutMs;
-  private final dev.fanin.aggregate.LoadShedder upstreamSlots;
+  private final UpstreamSlots upstreamSlots;
   private final java.util.function.IntSupplier maxUpstream;
   private final LoopMark mark;
 
@@ -33,7 +33,7 @@ public final class HttpFetcher implements Fetcher {
    * @param mark the Via entry every upstream request carries, so fanin recognises its own requests
    */
   public HttpFetcher(Vertx vertx, HttpClient client, int connectTimeoutMs,
-      dev.fanin.aggregate.LoadShedder upstreamSlots, java.util.function.IntSupplier maxUpstream, LoopMark mark) {
+      UpstreamSlots upstreamSlots, java.util.function.IntSupplier maxUpstream, LoopMark mark) {
     this.mark = mark;
     this.vertx = vertx;
     this.client = client;

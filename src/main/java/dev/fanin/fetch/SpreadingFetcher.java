@@ -13,12 +13,12 @@ import java.util.List;
  * with a copy of its source's context (same deadline and byte budget), its cancellation is passed
  * over, and its outcome comes back to the aggregation's loop before anything reads it.
  */
-final class SpreadingFetcher implements Fetcher {
+public final class SpreadingFetcher implements Fetcher {
   private final Fetcher local;
   private final List<Lanes.Lane> lanes;
   private int next;
 
-  SpreadingFetcher(Fetcher local, List<Lanes.Lane> lanes) {
+  public SpreadingFetcher(Fetcher local, List<Lanes.Lane> lanes) {
     this.local = local;
     this.lanes = lanes;
   }

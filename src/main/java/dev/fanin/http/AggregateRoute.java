@@ -1,5 +1,6 @@
 package dev.fanin.http;
 
+import dev.fanin.aggregate.AggregateSummary;
 import dev.fanin.aggregate.Aggregation;
 import dev.fanin.aggregate.Aggregator;
 import dev.fanin.aggregate.RunInfo;
@@ -66,6 +67,7 @@ final class AggregateRoute {
    */
   void run(HttpServerResponse response, boolean headOnly, AggregationSpec spec, StreamFormat format, RunInfo info) {
     if (headOnly && format != StreamFormat.JSON) {
+      response.setStatusCode(200);
       new StreamWriter(vertx, response, format, writeStallMs.getAsInt()).prepare();
       response.end();
       return;
@@ -75,9 +77,15 @@ final class AggregateRoute {
       JsonDocumentWriter writer = new JsonDocumentWriter(vertx, response, spec.sources().size(),
           writeStallMs.getAsInt(), headOnly);
       aggregation = aggregator.start(spec, writer, info);
-      aggregation.summary().compose(writer::finish).onFailure(t -> unanswered(response, info, t));
+      aggregation.summary().compose(summary -> {
+        response.setStatusCode(statusOf(summary));
+        return writer.finish(summary);
+      })
+          .onFailure(t -> unanswered(response, info, t));
     } else {
       StreamWriter writer = new StreamWriter(vertx, response, format, writeStallMs.getAsInt());
+      // a stream answers 200 from its first byte; how the aggregation went is in its summary
+      response.setStatusCode(200);
       writer.prepare();
       aggregation = aggregator.start(spec, writer, info);
       writer.open();
@@ -87,6 +95,14 @@ final class AggregateRoute {
       // an aggregation whose every source failed at once (open breakers) has answered already
       response.closeHandler(v -> aggregation.cancel("the client closed the connection"));
     }
+  }
+
+  /** A whole-document answer's status: 200, else 504 when only timeouts failed it, else 502. */
+  static int statusOf(AggregateSummary summary) {
+    if (summary.requiredOk()) {
+      return 200;
+    }
+    return summary.onlyTimeouts() ? 504 : 502;
   }
 
   /**

@@ -1,14 +1,12 @@
 package dev.fanin.http;
 
 import dev.fanin.aggregate.Aggregator;
-import dev.fanin.aggregate.Aggregators;
 import dev.fanin.aggregate.RunInfo;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.bus.BusIntake;
 import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedRuns;
-import dev.fanin.ProcessServices;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
@@ -31,27 +29,26 @@ public final class HttpVerticle extends VerticleBase {
   /** The longest request line (method, path with query, version) read; Vert.x's default. */
   static final int MAX_REQUEST_LINE_BYTES = HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH;
   private final FaninConfig config;
-  private final ProcessServices services;
-  private final int instances;
+  private final IntakeParts parts;
+  private Aggregator aggregator;
   private HttpServer server;
   private FeedEvents events;
   /** Connections still waiting for their first request; confined to this verticle's event loop. */
   private final Set<HttpConnection> awaitingFirstRequest = new HashSet<>();
 
-  public HttpVerticle(FaninConfig config, ProcessServices services, int instances) {
+  public HttpVerticle(FaninConfig config, IntakeParts parts) {
     this.config = config;
-    this.services = services;
-    this.instances = instances;
+    this.parts = parts;
   }
 
   @Override
   public Future<?> start() {
-    Aggregator aggregator = Aggregators.create(vertx, config, services, true);
-    DefinitionParser definitions = new DefinitionParser(services.live());
+    aggregator = parts.aggregators().create(vertx, true);
+    DefinitionParser definitions = new DefinitionParser(parts.live());
     FeedDefinitionParser feedParser = new FeedDefinitionParser(definitions, config.feeds());
     FeedRuns feedRuns = new FeedRuns(vertx.eventBus(), feedParser);
     BusIntake busIntake = new BusIntake(vertx.eventBus(), aggregator, definitions, feedRuns,
-        dev.fanin.cluster.Clustering.nodeId(vertx));
+        parts.cluster().nodeId());
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
@@ -79,17 +76,17 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
     router.route().handler(RequestIds.handler(config.http().maxHeaders()));
-    router.route().handler(new LoopDetection(services.mark()));
+    router.route().handler(new LoopDetection(parts.mark()));
     CrossOrigin crossOrigin = CrossOrigin.of(config.http().cors().allowOrigins());
     if (crossOrigin != null) {
       // before AccessControl: preflights need no key, and refusals must be readable by the page
       router.route().handler(crossOrigin);
     }
-    router.route("/v1/*").handler(new AccessControl(services.keys(), services.rates()));
-    new OperationsRoutes(vertx, services, config).mount(router);
+    router.route("/v1/*").handler(new AccessControl(parts.keys(), parts.rates()));
+    new OperationsRoutes(vertx, parts, config).mount(router);
     AggregateRoute aggregate = new AggregateRoute(vertx, aggregator, definitions, () -> config.http().writeStallMs());
     aggregate.mount(router, body);
-    events = new FeedEvents(vertx, feedRuns, services.hub(), () -> config.http().writeStallMs());
+    events = new FeedEvents(vertx, feedRuns, parts.hub(), () -> config.http().writeStallMs());
     new FeedRoutes(feedParser, feedRuns, aggregate, events).mount(router, body);
     RouteMethods.serveHeadWhereGetIs(router);
     if (crossOrigin != null) {
@@ -150,8 +147,9 @@ public final class HttpVerticle extends VerticleBase {
     if (server == null) {
       return Future.succeededFuture();
     }
-    return events.close().compose(v ->
-        server.shutdown(config.http().shutdownGraceMs(), java.util.concurrent.TimeUnit.MILLISECONDS));
+    return events.close()
+        .compose(v -> server.shutdown(config.http().shutdownGraceMs(), java.util.concurrent.TimeUnit.MILLISECONDS))
+        .andThen(v -> aggregator.close());
   }
 
   /** The port actually bound (useful when configured as 0). */

@@ -1,7 +1,5 @@
 package dev.fanin.http;
 
-import dev.fanin.ProcessServices;
-import dev.fanin.cluster.Clustering;
 import dev.fanin.config.FaninConfig;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
@@ -24,10 +22,10 @@ import java.util.UUID;
 /** What operators look at: health, readiness, metrics, circuit breakers and the cluster. */
 final class OperationsRoutes {
   private final Vertx vertx;
-  private final ProcessServices services;
+  private final IntakeParts services;
   private final FaninConfig config;
 
-  OperationsRoutes(Vertx vertx, ProcessServices services, FaninConfig config) {
+  OperationsRoutes(Vertx vertx, IntakeParts services, FaninConfig config) {
     this.vertx = vertx;
     this.services = services;
     this.config = config;
@@ -47,7 +45,7 @@ final class OperationsRoutes {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics().registry()));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));
     router.get("/v1/circuits").handler(this::circuits);
     router.get("/v1/cluster").handler(ctx -> ctx.json(clusterJson()));
   }
@@ -57,9 +55,9 @@ final class OperationsRoutes {
     if (!vertx.isClustered()) {
       return Status.OK(new JsonObject().put("clustered", false));
     }
-    boolean active = Clustering.active(vertx);
-    JsonObject data = new JsonObject().put("node", Clustering.nodeId(vertx))
-        .put("members", Clustering.members(vertx).size());
+    boolean active = services.cluster().active();
+    JsonObject data = new JsonObject().put("node", services.cluster().nodeId())
+        .put("members", services.cluster().members().size());
     return active ? Status.OK(data) : Status.KO(data.put("reason", "not a member of the cluster"));
   }
 
@@ -67,8 +65,8 @@ final class OperationsRoutes {
   private JsonObject clusterJson() {
     return new JsonObject()
         .put("clustered", vertx.isClustered())
-        .put("node", Clustering.nodeId(vertx))
-        .put("members", new JsonArray(Clustering.members(vertx).stream().sorted().toList()))
+        .put("node", services.cluster().nodeId())
+        .put("members", new JsonArray(services.cluster().members().stream().sorted().toList()))
         .put("polling", new JsonArray(services.pollers().feeds()));
   }
 

@@ -42,7 +42,7 @@ public final class JsonDocumentWriter implements ResultListener {
     timing.append(result.id()).append(";dur=").append(result.latencyMs()).append(", ");
   }
 
-  /** Sends the document with 200, 502 or 504 as the summary says. */
+  /** Sends the document (with the status the HTTP intake set for this summary). */
   public Future<Void> finish(AggregateSummary summary) {
     if (response.closed()) {
       return outbox.end(Buffer.buffer());
@@ -58,8 +58,7 @@ public final class JsonDocumentWriter implements ResultListener {
       budget.force(body.length());
     }
     // a known length, written in slices as the client takes them
-    response.setStatusCode(summary.httpStatus())
-        .putHeader("Content-Type", "application/json")
+    response.putHeader("Content-Type", "application/json")
         .putHeader("Content-Length", Integer.toString(body.length()))
         .putHeader("Server-Timing", timing.append("total;dur=").append(summary.durationMs()).toString());
     if (!headOnly) {

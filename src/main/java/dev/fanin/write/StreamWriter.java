@@ -36,10 +36,9 @@ public final class StreamWriter implements ResultListener {
     this.budget = budget;
   }
 
-  /** Sets the status and headers of the stream; nothing is sent yet. */
+  /** Sets the headers of the stream (its status is the intake's); nothing is sent yet. */
   public void prepare() {
-    response.setStatusCode(200)
-        .setChunked(true)
+    response.setChunked(true)
         .putHeader("Content-Type", format == StreamFormat.SSE
             ? "text/event-stream; charset=utf-8" : format.mediaType())
         .putHeader("Cache-Control", "no-cache")

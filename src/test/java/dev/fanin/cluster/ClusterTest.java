@@ -273,7 +273,7 @@ class ClusterTest {
   }
 
   static String nodeId(FaninHarness node) {
-    return Clustering.nodeId(node.vertx);
+    return node.fanin.cluster().nodeId();
   }
 
   static String read(Path file) {

@@ -123,7 +123,7 @@ class AccessControlTest {
           .putHeader("Authorization", "Bearer admin-secret").putHeader("Content-Type", "application/json")
           .sendBuffer(slow.toBuffer()));
     }
-    assertTrue(Eventually.eventually(2000, () -> fanin.fanin.services().shedder().inFlight() == 2));
+    assertTrue(Eventually.eventually(2000, () -> fanin.fanin.aggregationsInFlight().inFlight() == 2));
     long start = System.nanoTime();
     HttpResponse<Buffer> shed = call(HttpMethod.POST, "/v1/aggregate", "run-secret",
         definition(source("b", upstream.url(""))));
@@ -133,7 +133,7 @@ class AccessControlTest {
     for (Future<HttpResponse<Buffer>> f : running) {
       assertEquals(200, f.await().statusCode());
     }
-    assertTrue(Eventually.eventually(2000, () -> fanin.fanin.services().shedder().inFlight() == 0));
+    assertTrue(Eventually.eventually(2000, () -> fanin.fanin.aggregationsInFlight().inFlight() == 0));
     assertEquals(200, call(HttpMethod.POST, "/v1/aggregate", "run-secret",
         definition(source("b", upstream.url("")))).statusCode());
   }

@@ -267,7 +267,7 @@ class CacheTest {
     for (int i = 0; i < 60; i++) {
       run(source("s", url("cc=max-age%3D600&size=20000")));
     }
-    long size = fanin.fanin.services().cache().weightedSize();
+    long size = fanin.fanin.cache().weightedSize();
     assertTrue(size <= 300_000, "cache holds " + size + " bytes");
     assertTrue(size > 100_000, "cache should hold something: " + size);
   }

@@ -83,9 +83,9 @@ class LiveConfigTest {
     apply(new JsonObject().put("security", new JsonObject().put("apiKeys", new JsonArray().add(key))));
     assertEquals(200, fanin.client.request(HttpMethod.GET, "/v1/feeds")
         .putHeader("Authorization", "Bearer s3cret").send().await().statusCode());
-    assertEquals(1, fanin.fanin.services().rates().buckets());
+    assertEquals(1, fanin.fanin.rateLimiter().buckets());
     apply(new JsonObject().put("security", new JsonObject().put("apiKeys", new JsonArray())));
-    assertEquals(0, fanin.fanin.services().rates().buckets());
+    assertEquals(0, fanin.fanin.rateLimiter().buckets());
   }
 
   @Test

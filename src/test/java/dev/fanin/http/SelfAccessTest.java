@@ -109,7 +109,7 @@ class SelfAccessTest {
     for (String id : results.fieldNames()) {
       JsonObject r = results.getJsonObject(id);
       assertEquals(508, r.getInteger("httpStatus"), r.encode());
-      assertTrue(r.getJsonObject("data").getString("detail").contains(open.fanin.services().mark().pseudonym()),
+      assertTrue(r.getJsonObject("data").getString("detail").contains(open.fanin.loopMark().pseudonym()),
           r.encode());
     }
     assertEquals(0, upstream.requests.get(), "the inner aggregations never ran");
@@ -135,7 +135,7 @@ class SelfAccessTest {
         .putHeader("Content-Type", "application/json").putHeader("Via", "1.1 edge-proxy")
         .sendBuffer(definition(source("a", upstream.url("via=1"))).toBuffer()).await();
     assertEquals(200, res.statusCode(), res.bodyAsString());
-    assertEquals("1.1 edge-proxy, 1.1 " + open.fanin.services().mark().pseudonym(),
+    assertEquals("1.1 edge-proxy, 1.1 " + open.fanin.loopMark().pseudonym(),
         upstream.lastRequest().headers().get("Via"));
   }
 }

@@ -183,8 +183,8 @@ class TenantIsolationTest {
       many.add(source("s" + i, upstream.url("cc=max-age%3D600&size=10000&theirs=" + i)));
     }
     fanin.aggregate(new JsonObject().put("sources", many));
-    assertTrue(fanin.fanin.services().cache().weightedSize() < 120_000,
-        "held " + fanin.fanin.services().cache().weightedSize());
+    assertTrue(fanin.fanin.cache().weightedSize() < 120_000,
+        "held " + fanin.fanin.cache().weightedSize());
     JsonObject again = fanin.aggregate(mine).bodyAsJsonObject().getJsonObject("results");
     assertEquals("hit", again.getJsonObject("a").getString("cache"));
     assertEquals("hit", again.getJsonObject("b").getString("cache"));

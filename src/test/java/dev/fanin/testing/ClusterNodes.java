@@ -57,20 +57,24 @@ public final class ClusterNodes {
 
   /** A clustered Vert.x that joins as the member in this slot, without fanin on it. */
   public Vertx member(int slot) {
+    return join(slot).vertx();
+  }
+
+  private dev.fanin.cluster.ClusterNode join(int slot) {
     FaninConfig.Cluster cluster = ConfigLoader.fromJson(new JsonObject().put("cluster", clusterConfig(slot))).cluster();
-    Vertx vertx = Clustering.start(Vertx.builder(), new VertxOptions(), cluster).await();
-    started.add(vertx);
-    return vertx;
+    dev.fanin.cluster.ClusterNode node = Clustering.start(Vertx.builder(), new VertxOptions(), cluster).await();
+    started.add(node.vertx());
+    return node;
   }
 
   /** A member running fanin, with the data folder of its slot. */
   public FaninHarness node(int slot) {
-    Vertx vertx = member(slot);
+    dev.fanin.cluster.ClusterNode member = join(slot);
     JsonObject cfg = extra.copy().put("cluster", clusterConfig(slot));
     JsonObject feeds = cfg.getJsonObject("feeds", new JsonObject()).copy();
     feeds.put("dataDir", dataDirs.get(slot).toString());
     cfg.put("feeds", feeds);
-    return new FaninHarness(vertx, cfg);
+    return new FaninHarness(member.vertx(), cfg, member.view());
   }
 
   /** Leaves the cluster gracefully: the node's locks are freed and its members told. */

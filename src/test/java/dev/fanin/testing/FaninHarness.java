@@ -21,6 +21,11 @@ public final class FaninHarness {
   public final WebClient client;
 
   public FaninHarness(Vertx vertx, JsonObject configOverrides) {
+    this(vertx, configOverrides, dev.fanin.cluster.ClusterView.alone());
+  }
+
+  /** On a node of a cluster (see ClusterNodes). */
+  public FaninHarness(Vertx vertx, JsonObject configOverrides, dev.fanin.cluster.ClusterView cluster) {
     this.vertx = vertx;
     JsonObject cfg = configOverrides.copy();
     JsonObject http = cfg.getJsonObject("http", new JsonObject());
@@ -43,7 +48,7 @@ public final class FaninHarness {
       upstream.put("allowPrivateNetworks", true);
     }
     cfg.put("upstream", upstream);
-    this.fanin = new Fanin(vertx, ConfigLoader.fromJson(cfg));
+    this.fanin = new Fanin(vertx, ConfigLoader.fromJson(cfg), dev.fanin.metrics.FaninMetrics.standalone(), cluster);
     fanin.start().await();
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(fanin.port()).setKeepAlive(false));

@@ -1,6 +1,23 @@
-package dev.fanin.fetch;
+package dev.fanin.pipeline;
 
+import dev.fanin.cache.CachingFetcher;
+import dev.fanin.cache.Coalescer;
+import dev.fanin.cache.ResponseCache;
 import dev.fanin.config.FaninConfig;
+import dev.fanin.fetch.AsyncSemaphore;
+import dev.fanin.fetch.BreakerRegistry;
+import dev.fanin.fetch.BreakingFetcher;
+import dev.fanin.fetch.Fetcher;
+import dev.fanin.fetch.GuardingFetcher;
+import dev.fanin.fetch.HostResolver;
+import dev.fanin.fetch.Lanes;
+import dev.fanin.fetch.LimitingFetcher;
+import dev.fanin.fetch.MeteredFetcher;
+import dev.fanin.fetch.OriginGateFetcher;
+import dev.fanin.fetch.OriginGates;
+import dev.fanin.fetch.RedirectingFetcher;
+import dev.fanin.fetch.RetryingFetcher;
+import dev.fanin.fetch.SpreadingFetcher;
 import dev.fanin.metrics.FaninMetrics;
 import dev.fanin.policy.UpstreamPolicy;
 import io.vertx.core.Vertx;
@@ -30,10 +47,11 @@ public final class FetchPipeline {
   private final java.util.function.Supplier<FaninConfig.Retry> retry;
   private final UpstreamPolicy policy;
   private final FaninMetrics metrics;
-  private final dev.fanin.cache.ResponseCache cache;
-  private final dev.fanin.cache.Coalescer coalescer;
+  private final ResponseCache cache;
+  private final Coalescer coalescer;
   private final Lanes lanes;
   private final OriginGates gates;
+  private final HostResolver resolver;
   private final java.util.function.Supplier<java.util.List<String>> credentialHeaders;
 
   /**
@@ -44,9 +62,10 @@ public final class FetchPipeline {
 
   public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers,
       java.util.function.Supplier<FaninConfig.Retry> retry,
-      UpstreamPolicy policy, FaninMetrics metrics, dev.fanin.cache.ResponseCache cache,
-      dev.fanin.cache.Coalescer coalescer, Lanes lanes, OriginGates gates,
-      java.util.function.Supplier<java.util.List<String>> credentialHeaders) {
+      UpstreamPolicy policy, FaninMetrics metrics, ResponseCache cache,
+      Coalescer coalescer, Lanes lanes, OriginGates gates,
+      java.util.function.Supplier<java.util.List<String>> credentialHeaders, HostResolver resolver) {
+    this.resolver = resolver;
     this.gates = gates;
     this.credentialHeaders = credentialHeaders;
     this.lanes = lanes;
@@ -61,7 +80,7 @@ public final class FetchPipeline {
   }
 
   /** Whether an aggregation of this size sends from every lane rather than only its own loop. */
-  static boolean spreads(int concurrency, int sources) {
+  public static boolean spreads(int concurrency, int sources) {
     return sources >= SPREAD_MIN_SOURCES && concurrency > 1;
   }
 
@@ -81,8 +100,8 @@ public final class FetchPipeline {
     Fetcher limited = new LimitingFetcher(admitted, new AsyncSemaphore(concurrency));
     Fetcher guarded = new BreakingFetcher(limited, breakers);
     Fetcher retried = new RetryingFetcher(guarded, vertx, retry);
-    Fetcher cached = new dev.fanin.cache.CachingFetcher(coalescer.wrap(retried), cache);
-    return new RedirectingFetcher(new GuardingFetcher(cached, vertx, policy), policy::maxRedirects,
+    Fetcher cached = new CachingFetcher(coalescer.wrap(retried), cache);
+    return new RedirectingFetcher(new GuardingFetcher(cached, resolver, policy), policy::maxRedirects,
         credentialHeaders);
   }
 }
