@@ -190,16 +190,22 @@ public final class Aggregation {
     if (!response.isSuccess()) {
       String message = "upstream answered " + response.status() + " "
           + HttpResponseStatus.valueOf(response.status()).reasonPhrase();
-      return Future.succeededFuture(failure(source, context, new FetchException(ErrorKind.HTTP, message),
-          response.status(), BodyDecoder.decodeLeniently(response.headers().get("Content-Type"), response.body())));
+      FetchException http = new FetchException(ErrorKind.HTTP, message);
+      for (String note : response.notes()) {
+        http = http.withNote(note);
+      }
+      return Future.succeededFuture(failure(source, context, http, response.status(),
+          BodyDecoder.decodeLeniently(response.headers().get("Content-Type"), response.body()),
+          response.cache(), response.cacheAgeMs()));
     }
     return decoder.decode(source, response, source.url().toString())
         .compose(decoded -> fits(decoded, response))
         .map(decoded -> new SourceResult(source.id(), source.optional(), response.status(), latency(context),
             startOffset(context), context.attempts(), decoded.data(), null, null,
-            System.currentTimeMillis(), decoded.notes(), decoded.items(), context.cacheStatus(),
-            context.cacheAgeMs()))
-        .recover(t -> Future.succeededFuture(failure(source, context, t, response.status(), null)));
+            System.currentTimeMillis(), decoded.notes(), decoded.items(), response.cache(),
+            response.cacheAgeMs()))
+        .recover(t -> Future.succeededFuture(failure(source, context, t, response.status(), null,
+            response.cache(), response.cacheAgeMs())));
   }
 
   /**
@@ -223,20 +229,26 @@ public final class Aggregation {
 
   private SourceResult failure(SourceSpec source, FetchContext context, Throwable cause,
       int httpStatus, SourceData data) {
+    return failure(source, context, cause, httpStatus, data, "miss", 0);
+  }
+
+  /** A failed source's result: the failure's message with its notes, and what the cache did. */
+  private SourceResult failure(SourceSpec source, FetchContext context, Throwable cause,
+      int httpStatus, SourceData data, String cache, long cacheAgeMs) {
     ErrorKind kind = FetchException.kindOf(cause);
     if (httpStatus == 0) {
       httpStatus = FetchException.statusOf(cause);
     }
     String message = cause.getMessage() == null ? kind.wireName() : cause.getMessage();
-    if (context.note() != null) {
-      message = message + "; " + context.note();
+    for (String note : FetchException.notesOf(cause)) {
+      message = message + "; " + note;
     }
     if (kind == ErrorKind.TIMEOUT && context.waiting() != null && !message.contains("waited")) {
       message = message + "; " + context.waiting();
     }
     return new SourceResult(source.id(), source.optional(), httpStatus, latency(context),
         startOffset(context), context.attempts(), data, kind, message, System.currentTimeMillis(),
-        List.of(), List.of(), context.cacheStatus(), context.cacheAgeMs());
+        List.of(), List.of(), cache, cacheAgeMs);
   }
 
   private long latency(FetchContext context) {

@@ -43,8 +43,7 @@ public final class CachingFetcher implements Fetcher {
     long now = System.currentTimeMillis();
     CachedResponse stored = cache.lookup(key, request.headers());
     if (stored != null && stored.isFresh(now)) {
-      context.cache("hit", stored.ageMs(now));
-      return Future.succeededFuture(stored.toResponse());
+      return Future.succeededFuture(stored.toResponse().withCache("hit", stored.ageMs(now)));
     }
     FetchRequest outgoing = stored != null && stored.hasValidators() ? conditional(request, stored) : request;
     return next.fetch(outgoing).transform(ar -> {
@@ -54,21 +53,17 @@ public final class CachingFetcher implements Fetcher {
         if (response.status() == 304 && stored != null) {
           CachedResponse refreshed = refresh(stored, response, spec, at);
           cache.store(key, refreshed, context.cacheOwner());
-          context.cache("revalidated", refreshed.ageMs(at));
-          return Future.succeededFuture(refreshed.toResponse());
+          return Future.succeededFuture(refreshed.toResponse().withCache("revalidated", refreshed.ageMs(at)));
         }
         if (response.status() >= 500 && stored != null && stored.usableOnError(at, spec.staleIfErrorMs())) {
-          context.cache("stale", stored.ageMs(at));
-          return Future.succeededFuture(stored.toResponse());
+          return Future.succeededFuture(stored.toResponse().withCache("stale", stored.ageMs(at)));
         }
         store(key, request, response, spec, at, context.cacheOwner());
-        context.cache(context.coalesced() ? "coalesced" : "miss", 0);
-        return Future.succeededFuture(response);
+        return Future.succeededFuture(response); // a miss, or an answer coalesced with another request
       }
       ErrorKind kind = FetchException.kindOf(ar.cause());
       if (stored != null && kind != ErrorKind.CANCELLED && kind != ErrorKind.REJECTED && stored.usableOnError(at, spec.staleIfErrorMs())) {
-        context.cache("stale", stored.ageMs(at));
-        return Future.succeededFuture(stored.toResponse());
+        return Future.succeededFuture(stored.toResponse().withCache("stale", stored.ageMs(at)));
       }
       return Future.failedFuture(ar.cause());
     });

@@ -69,8 +69,7 @@ public final class CoalescingFetcher implements Fetcher {
             "the shared answer does not fit: " + request.context().budget().refusal()));
         return;
       }
-      request.context().coalesced(true);
-      follower.handle(ar);
+      follower.handle(ar.map(response -> response.withCache("coalesced", 0)));
     }));
     return follower.future();
   }

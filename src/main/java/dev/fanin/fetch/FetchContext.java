@@ -17,7 +17,6 @@ public final class FetchContext {
   private FetchException cancelledBy;
   private int attempts;
   private long firstAttemptNanos;
-  private String note;
   private boolean trusted;
   private String requestId;
   private String via;
@@ -25,9 +24,6 @@ public final class FetchContext {
   private String waitingFor;
   private long waitingSinceNanos;
   private dev.fanin.definition.CacheSpec cacheSpec;
-  private String cacheStatus = "miss";
-  private long cacheAgeMs;
-  private boolean coalesced;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
@@ -56,28 +52,6 @@ public final class FetchContext {
     return cacheSpec;
   }
 
-  /** What the cache did for this source: miss, hit, revalidated, stale or coalesced. */
-  public void cache(String status, long ageMs) {
-    this.cacheStatus = status;
-    this.cacheAgeMs = ageMs;
-  }
-
-  public String cacheStatus() {
-    return cacheStatus;
-  }
-
-  public long cacheAgeMs() {
-    return cacheAgeMs;
-  }
-
-  /** Set when this source's answer came from another source's request in flight. */
-  public void coalesced(boolean coalesced) {
-    this.coalesced = coalesced;
-  }
-
-  public boolean coalesced() {
-    return coalesced;
-  }
 
   /** The id of the request this source belongs to; sent upstream as X-Request-Id. */
   public FetchContext requestId(String requestId) {
@@ -188,14 +162,6 @@ public final class FetchContext {
     return attempts == 0 ? startNanos : firstAttemptNanos;
   }
 
-  /** A remark for the result's error message (e.g. why a retry was not attempted). */
-  public void note(String note) {
-    this.note = note;
-  }
-
-  public String note() {
-    return note;
-  }
 
   public boolean isCancelled() {
     return cancelledBy != null;

@@ -5,6 +5,7 @@ public final class FetchException extends RuntimeException {
   private final ErrorKind kind;
   private final int httpStatus;
   private final boolean judgesOrigin;
+  private final java.util.List<String> notes;
 
   public FetchException(ErrorKind kind, String message) {
     this(kind, message, 0);
@@ -16,10 +17,40 @@ public final class FetchException extends RuntimeException {
   }
 
   private FetchException(ErrorKind kind, String message, int httpStatus, boolean judgesOrigin) {
+    this(kind, message, httpStatus, judgesOrigin, java.util.List.of());
+  }
+
+  private FetchException(ErrorKind kind, String message, int httpStatus, boolean judgesOrigin,
+      java.util.List<String> notes) {
     super(message, null, false, false);
     this.kind = kind;
     this.httpStatus = httpStatus;
     this.judgesOrigin = judgesOrigin;
+    this.notes = notes;
+  }
+
+  /** Remarks for the result's message (why it was not retried, for instance). */
+  public java.util.List<String> notes() {
+    return notes;
+  }
+
+  /** The same failure with one more remark. */
+  public FetchException withNote(String note) {
+    java.util.List<String> more = new java.util.ArrayList<>(notes);
+    more.add(note);
+    return new FetchException(kind, getMessage(), httpStatus, judgesOrigin, java.util.List.copyOf(more));
+  }
+
+  /** The remarks of any failure: a FetchException's own, none for other throwables. */
+  public static java.util.List<String> notesOf(Throwable t) {
+    return t instanceof FetchException fe ? fe.notes : java.util.List.of();
+  }
+
+  /** Any failure with one more remark (a throwable that is not a FetchException becomes a connect failure). */
+  public static FetchException noted(Throwable t, String note) {
+    FetchException fe = t instanceof FetchException f ? f
+        : new FetchException(ErrorKind.CONNECT, t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    return fe.withNote(note);
   }
 
   /**
@@ -46,7 +77,7 @@ public final class FetchException extends RuntimeException {
 
   /** The same failure, noting the status of the response head that had arrived. */
   FetchException withStatus(int status) {
-    return httpStatus == status ? this : new FetchException(kind, getMessage(), status, judgesOrigin);
+    return httpStatus == status ? this : new FetchException(kind, getMessage(), status, judgesOrigin, notes);
   }
 
   /** The kind of any throwable: a FetchException's own, otherwise a transport failure. */

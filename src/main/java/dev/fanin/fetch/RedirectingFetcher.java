@@ -44,8 +44,7 @@ public final class RedirectingFetcher implements Fetcher {
         return Future.succeededFuture(response);
       }
       if (hops >= maxRedirects) {
-        request.context().note("stopped after " + maxRedirects + " redirects");
-        return Future.succeededFuture(response);
+        return Future.succeededFuture(response.withNote("stopped after " + maxRedirects + " redirects"));
       }
       URI target;
       try {

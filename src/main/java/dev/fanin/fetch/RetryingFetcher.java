@@ -45,50 +45,53 @@ public final class RetryingFetcher implements Fetcher {
   private Future<FetchResponse> attempt(FetchRequest request, int retriesDone) {
     return next.fetch(request).transform(ar -> {
       if (retriesDone >= request.retries()) {
-        return settled(ar);
+        return settled(ar, null);
       }
-      long delay = delayBeforeRetry(request, ar.succeeded() ? ar.result() : null, ar.cause(), retriesDone);
-      if (delay < 0) {
-        return settled(ar);
+      Decision decision = decide(request, ar.succeeded() ? ar.result() : null, ar.cause(), retriesDone);
+      if (decision.delayMs() < 0) {
+        return settled(ar, decision.note());
       }
-      return sleep(request.context(), delay).compose(v -> attempt(request, retriesDone + 1));
+      return sleep(request.context(), decision.delayMs()).compose(v -> attempt(request, retriesDone + 1));
     });
   }
 
-  private static Future<FetchResponse> settled(io.vertx.core.AsyncResult<FetchResponse> ar) {
-    return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
+  /** The outcome as it is, with the reason it was not retried when there is one to tell. */
+  private static Future<FetchResponse> settled(io.vertx.core.AsyncResult<FetchResponse> ar, String note) {
+    if (ar.succeeded()) {
+      return Future.succeededFuture(note == null ? ar.result() : ar.result().withNote(note));
+    }
+    return Future.failedFuture(note == null ? ar.cause() : FetchException.noted(ar.cause(), note));
   }
 
-  /** How long to wait before the next attempt, or -1 when this outcome is final. */
-  private long delayBeforeRetry(FetchRequest request, FetchResponse response, Throwable failure,
-      int retriesDone) {
+  /** Wait this long before the next attempt, or (-1) settle, with a note on why not. */
+  private record Decision(long delayMs, String note) {
+    static final Decision FINAL = new Decision(-1, null);
+  }
+
+  private Decision decide(FetchRequest request, FetchResponse response, Throwable failure, int retriesDone) {
     FetchContext context = request.context();
     if (context.isCancelled()) {
-      return -1;
+      return Decision.FINAL;
     }
     if (response != null) {
       if (!RETRY_STATUS.contains(response.status())) {
-        return -1;
+        return Decision.FINAL;
       }
       if (response.status() == 429 || response.status() == 503) {
         long wait = RetryAfter.millis(response.headers().get("Retry-After"), Instant.now());
         if (wait >= 0) {
-          if (wait >= context.remainingMs()) {
-            context.note("Retry-After of " + wait + " ms does not fit in the deadline; not retried");
-            return -1;
-          }
-          return wait;
+          return wait >= context.remainingMs()
+              ? new Decision(-1, "Retry-After of " + wait + " ms does not fit in the deadline; not retried")
+              : new Decision(wait, null);
         }
       }
     } else if (FetchException.kindOf(failure) != ErrorKind.CONNECT) {
-      return -1;
+      return Decision.FINAL;
     }
     long delay = backoff(retriesDone);
-    if (delay >= context.remainingMs()) {
-      context.note("the next retry would pass the deadline; not retried");
-      return -1;
-    }
-    return delay;
+    return delay >= context.remainingMs()
+        ? new Decision(-1, "the next retry would pass the deadline; not retried")
+        : new Decision(delay, null);
   }
 
   /** Full jitter: uniform in [0, min(max, initial * 2^n)]. */

@@ -129,7 +129,7 @@ class RetryingFetcherTest {
     assertEquals(200, statusOf(f));
     assertEquals(3, upstream.calls());
     assertEquals(3, ctx.attempts());
-    assertNull(ctx.note());
+    assertNull(noteOf(f));
   }
 
   @Test
@@ -251,8 +251,8 @@ class RetryingFetcherTest {
       assertEquals(1, upstream.calls());
       assertEquals(1, ctx.attempts());
       assertTrue(took < 1000, "gave up only after " + took + " ms");
-      assertNotNull(ctx.note(), "no note on why it was not retried");
-      assertTrue(ctx.note().contains("Retry-After"), ctx.note());
+      assertNotNull(noteOf(f), "no note on why it was not retried");
+      assertTrue(noteOf(f).contains("Retry-After"), noteOf(f));
     }
   }
 
@@ -261,9 +261,10 @@ class RetryingFetcherTest {
     // backoff alone (<= 5 ms) would fit: it is Retry-After that must stop the retry
     ScriptedUpstream upstream = new ScriptedUpstream(status(503, "Retry-After", "1"), status(200));
     FetchContext ctx = context(900);
-    assertEquals(503, statusOf(run(upstream, FAST, request(HttpMethod.GET, 2, ctx))));
+    Future<FetchResponse> f = run(upstream, FAST, request(HttpMethod.GET, 2, ctx));
+    assertEquals(503, statusOf(f));
     assertEquals(1, upstream.calls());
-    assertNotNull(ctx.note());
+    assertNotNull(noteOf(f));
   }
 
   @Test
@@ -289,10 +290,11 @@ class RetryingFetcherTest {
   void noRetryOnceTheDeadlineHasPassed() throws Exception {
     ScriptedUpstream upstream = new ScriptedUpstream(status(503), status(200));
     FetchContext ctx = context(-10);
-    assertEquals(503, statusOf(run(upstream, FAST, request(HttpMethod.GET, 3, ctx))));
+    Future<FetchResponse> f = run(upstream, FAST, request(HttpMethod.GET, 3, ctx));
+    assertEquals(503, statusOf(f));
     assertEquals(1, upstream.calls());
-    assertNotNull(ctx.note());
-    assertTrue(ctx.note().contains("deadline"), ctx.note());
+    assertNotNull(noteOf(f));
+    assertTrue(noteOf(f).contains("deadline"), noteOf(f));
   }
 
   @Test
@@ -322,7 +324,7 @@ class RetryingFetcherTest {
     assertTrue(took < 250 + 150, "finished " + took + " ms after start, deadline 250 ms");
     assertTrue(upstream.calls() < 1001, "ran out of retries instead of stopping at the deadline");
     assertEquals(upstream.calls(), ctx.attempts());
-    assertNotNull(ctx.note());
+    assertNotNull(noteOf(f));
   }
 
   @Test
@@ -370,5 +372,11 @@ class RetryingFetcherTest {
     }, status(200));
     run(upstream, FAST, request(HttpMethod.GET, 3, context(5000)));
     assertEquals(1, upstream.calls());
+  }
+
+  /** Why the outcome was not retried (the notes the retry decorator attached), or null. */
+  static String noteOf(Future<FetchResponse> f) {
+    List<String> notes = f.succeeded() ? f.result().notes() : FetchException.notesOf(f.cause());
+    return notes.isEmpty() ? null : String.join("; ", notes);
   }
 }
