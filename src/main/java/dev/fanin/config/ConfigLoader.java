@@ -35,9 +35,17 @@ public final class ConfigLoader {
 
   /** Loads and validates; throws {@link ConfigException} naming the first bad key. */
   public static FaninConfig load(Path file, Map<String, String> env) {
+    return merge(file == null ? null : readFile(file), env);
+  }
+
+  /**
+   * Overlays the config file's content (null: no file) on the defaults, then the environment, and
+   * validates. The one merge both the start and a live change ({@link ConfigWatcher}) go through.
+   */
+  static FaninConfig merge(JsonObject fileContent, Map<String, String> env) {
     JsonObject merged = defaults();
-    if (file != null) {
-      overlay(merged, readFile(file), "");
+    if (fileContent != null) {
+      overlay(merged, fileContent, "");
     }
     refuseUnknownVariables(merged, env);
     applyEnv(merged, env);
@@ -79,18 +87,32 @@ public final class ConfigLoader {
   }
 
   private static JsonObject readFile(Path file) {
+    Buffer content;
     try {
-      if (Json.decodeValue(Buffer.buffer(Files.readAllBytes(file))) instanceof JsonObject json) {
+      content = Buffer.buffer(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw unreadable(file, e);
+    }
+    return parseFile(file, content);
+  }
+
+  /** The config file's content as a JSON object; a {@link ConfigException} when it is not one. */
+  static JsonObject parseFile(Path file, Buffer content) {
+    try {
+      if (Json.decodeValue(content) instanceof JsonObject json) {
         return json;
       }
       throw new ConfigException("--config", file + " is not a JSON object");
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("--config", "file not found: " + file);
-    } catch (IOException e) {
-      throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
     } catch (DecodeException e) {
       throw new ConfigException("--config", JsonSyntax.describe(file + " is not valid JSON", e, null));
     }
+  }
+
+  /** Why the config file could not be read, in the words the start uses. */
+  static ConfigException unreadable(Path file, IOException e) {
+    return e instanceof NoSuchFileException
+        ? new ConfigException("--config", "file not found: " + file)
+        : new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
   }
 
   /** Copies every key of {@code from} into {@code into}, refusing keys the defaults don't know. */
