@@ -23,6 +23,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.fanin.policy.AddressClass;
+import dev.fanin.policy.AddressClassifier;
+import dev.fanin.policy.UpstreamPolicy;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Command line entry point: java -jar fanin.jar [--config FILE] [--cluster] [--help]. */
 public final class Main {
@@ -59,7 +67,7 @@ public final class Main {
     }
     Path configFile = configFile(commandLine);
     FaninConfig config;
-    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    Map<String, String> env = new HashMap<>(System.getenv());
     try {
       if (commandLine.cluster()) {
         // --cluster is cluster.enabled=true, above the file and the environment
@@ -115,7 +123,7 @@ public final class Main {
       vertx = builder.with(options).build();
     }
     Fanin fanin = new Fanin(vertx, config, metrics, cluster);
-    java.util.concurrent.atomic.AtomicBoolean startFailed = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean startFailed = new AtomicBoolean();
     fanin.start().onComplete(ar -> {
       startFailed.set(ar.failed());
       if (ar.succeeded()) {
@@ -145,7 +153,7 @@ public final class Main {
       log.info("shutting down: finishing requests in flight (up to {} ms)", grace);
       try {
         fanin.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture()
-            .get(grace + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            .get(grace + 5_000, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (Exception e) {
@@ -163,10 +171,10 @@ public final class Main {
       return null;
     }
     String host = config.http().host();
-    java.net.InetAddress literal = dev.fanin.policy.UpstreamPolicy.literal(host);
+    InetAddress literal = UpstreamPolicy.literal(host);
     boolean loopback = host.equalsIgnoreCase("localhost")
-        || (literal != null && dev.fanin.policy.AddressClassifier.classify(literal)
-            == dev.fanin.policy.AddressClass.LOOPBACK);
+        || (literal != null && AddressClassifier.classify(literal)
+            == AddressClass.LOOPBACK);
     return loopback ? null : "listening on " + host + " without API keys";
   }
 

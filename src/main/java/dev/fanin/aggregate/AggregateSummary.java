@@ -1,5 +1,7 @@
 package dev.fanin.aggregate;
 
+import io.vertx.core.json.JsonArray;
+
 /**
  * How an aggregation ended.
  *
@@ -10,4 +12,4 @@ package dev.fanin.aggregate;
  */
 public record AggregateSummary(
     boolean complete, long durationMs, int ok, int failed, boolean requiredOk, boolean onlyTimeouts,
-    io.vertx.core.json.JsonArray items) {}
+    JsonArray items) {}

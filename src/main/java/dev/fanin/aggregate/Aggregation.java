@@ -17,6 +17,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import io.vertx.core.json.JsonArray;
 
 /**
  * One running aggregation: every source fetched concurrently, each result handed to the listener
@@ -176,7 +177,7 @@ public final class Aggregation {
       vertx.cancelTimer(deadlineTimer);
     }
     long duration = (System.nanoTime() - startNanos) / 1_000_000;
-    io.vertx.core.json.JsonArray items = merged == null ? null : merged.result();
+    JsonArray items = merged == null ? null : merged.result();
     summary.complete(new AggregateSummary(failed == 0, duration, ok, failed, requiredOk,
         !requiredOk && onlyTimeouts, items));
   }

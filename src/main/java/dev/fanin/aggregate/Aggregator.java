@@ -9,13 +9,14 @@ import dev.fanin.metrics.FaninMetrics;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
 
 /** Starts aggregations over the fetch pipeline; knows nothing of HTTP intake or output formats. */
 public final class Aggregator {
   private static final Logger LOG = LoggerFactory.getLogger(Aggregator.class);
   private final Vertx vertx;
   private final FetchPipeline pipeline;
-  private final java.util.function.Supplier<FaninConfig> config;
+  private final Supplier<FaninConfig> config;
   private final LoadShedder shedder;
   private final FaninMetrics metrics;
   private final ResultDecoder decoder;
@@ -27,7 +28,7 @@ public final class Aggregator {
    *
    * @param onClose what {@link #close} undoes (its lane, when it has one)
    */
-  public Aggregator(Vertx vertx, FetchPipeline pipeline, java.util.function.Supplier<FaninConfig> config,
+  public Aggregator(Vertx vertx, FetchPipeline pipeline, Supplier<FaninConfig> config,
       LoadShedder shedder, FaninMetrics metrics, ResultDecoder decoder, ProcessBytes processBytes, Runnable onClose) {
     this.onClose = onClose;
     this.processBytes = processBytes;

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.fanin.fetch.ErrorKind;
 import dev.fanin.fetch.FetchException;
 import dev.fanin.json.JsonSyntax;
+import io.netty.handler.codec.http.HttpUtil;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.io.InputStream;
 
 /**
  * Turns an upstream body into {@link SourceData}: JSON when the Content-Type says so (or, with no
@@ -117,7 +119,7 @@ public final class BodyDecoder {
   }
 
   /** Reads a Vert.x buffer as a stream, piece by piece (Jackson reads it in its own chunks). */
-  private static final class BufferInputStream extends java.io.InputStream {
+  private static final class BufferInputStream extends InputStream {
     private final Buffer buffer;
     private int position;
 
@@ -175,27 +177,15 @@ public final class BodyDecoder {
     return new FetchException(ErrorKind.INVALID_BODY, message);
   }
 
-  /** The parts of a Content-Type header that matter here. */
+  /** The parts of a Content-Type header that matter here (read with Netty's HttpUtil). */
   record MediaType(String type, Charset charset) {
     static MediaType parse(String header) {
-      if (header == null || header.isBlank()) {
+      CharSequence type = header == null ? null : HttpUtil.getMimeType(header);
+      if (type == null || type.toString().isBlank()) {
         return null;
       }
-      String[] parts = header.split(";");
-      String type = parts[0].trim().toLowerCase(Locale.ROOT);
-      Charset charset = null;
-      for (int i = 1; i < parts.length; i++) {
-        String p = parts[i].trim();
-        if (p.regionMatches(true, 0, "charset=", 0, 8)) {
-          String name = p.substring(8).trim().replace("\"", "");
-          try {
-            charset = Charset.forName(name);
-          } catch (RuntimeException e) {
-            charset = null;
-          }
-        }
-      }
-      return new MediaType(type, charset);
+      // null when absent or not a charset this JVM knows
+      return new MediaType(type.toString().trim().toLowerCase(Locale.ROOT), HttpUtil.getCharset(header, null));
     }
 
     boolean isJson() {

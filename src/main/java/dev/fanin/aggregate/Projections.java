@@ -8,6 +8,7 @@ import io.vertx.core.json.pointer.JsonPointer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.vertx.core.json.JsonArray;
 
 /**
  * Applies select and fields (RFC 6901 pointers) to a JSON answer. A pointer that matches nothing
@@ -46,11 +47,11 @@ final class Projections {
   /** Decoded JSON holds plain maps and lists; a pointer walks JsonObject and JsonArray. */
   @SuppressWarnings("unchecked")
   private static Object wrap(Object value) {
-    if (value instanceof java.util.Map<?, ?> map) {
-      return new io.vertx.core.json.JsonObject((java.util.Map<String, Object>) map);
+    if (value instanceof Map<?, ?> map) {
+      return new JsonObject((Map<String, Object>) map);
     }
-    if (value instanceof java.util.List<?> list) {
-      return new io.vertx.core.json.JsonArray((java.util.List<Object>) list);
+    if (value instanceof List<?> list) {
+      return new JsonArray((List<Object>) list);
     }
     return value;
   }

@@ -1,6 +1,7 @@
 package dev.fanin.aggregate;
 
 import dev.fanin.fetch.ErrorKind;
+import java.util.List;
 
 /**
  * The outcome of one source.
@@ -27,8 +28,8 @@ public record SourceResult(
     ErrorKind errorKind,
     String errorMessage,
     long fetchedAt,
-    java.util.List<String> notes,
-    java.util.List<FeedItemRef> items,
+    List<String> notes,
+    List<FeedItemRef> items,
     String cache,
     long cacheAgeMs) {
 

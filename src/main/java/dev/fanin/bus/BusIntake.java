@@ -19,6 +19,11 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.fanin.aggregate.OverloadedException;
+import dev.fanin.aggregate.RunInfo;
+import dev.fanin.definition.FieldError;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.List;
 
 /**
  * The fanin.aggregate address: a definition, or {"feed", "params"}, in; the aggregate JSON out.
@@ -62,13 +67,13 @@ public final class BusIntake {
 
   private Future<AggregationSpec> spec(Object body) {
     if (!(body instanceof JsonObject json)) {
-      throw new InvalidDefinitionException(java.util.List.of(new dev.fanin.definition.FieldError("",
+      throw new InvalidDefinitionException(List.of(new FieldError("",
           "the message body must be a JSON object: a definition or {\"feed\", \"params\"}")));
     }
     if (json.containsKey("feed")) {
       if (!(json.getValue("feed") instanceof String name)) {
-        throw new InvalidDefinitionException(java.util.List.of(
-            new dev.fanin.definition.FieldError("/feed", "must be a feed name")));
+        throw new InvalidDefinitionException(List.of(
+            new FieldError("/feed", "must be a feed name")));
       }
       return feeds.resolve(name, FeedRuns.params(json.getValue("params")));
     }
@@ -95,15 +100,15 @@ public final class BusIntake {
   }
 
   /** Replies name the node that ran the aggregation, so that a cluster's spread can be seen. */
-  private io.vertx.core.eventbus.DeliveryOptions servedBy() {
-    return new io.vertx.core.eventbus.DeliveryOptions().addHeader("fanin-node", node);
+  private DeliveryOptions servedBy() {
+    return new DeliveryOptions().addHeader("fanin-node", node);
   }
 
   /** The request id from the message's x-request-id header (or a new one), and the feed's name. */
-  private static dev.fanin.aggregate.RunInfo info(Message<Object> message) {
+  private static RunInfo info(Message<Object> message) {
     String feed = message.body() instanceof JsonObject json && json.getValue("feed") instanceof String f ? f : null;
-    return new dev.fanin.aggregate.RunInfo(
-        dev.fanin.aggregate.RunInfo.requestId(message.headers().get("x-request-id")), feed, null, null);
+    return new RunInfo(
+        RunInfo.requestId(message.headers().get("x-request-id")), feed, null, null);
   }
 
   /** The problem detail of a failed aggregate: which required sources failed and why. */
@@ -127,7 +132,7 @@ public final class BusIntake {
   private static void fail(Message<Object> message, Throwable t) {
     if (t instanceof InvalidDefinitionException ide) {
       message.fail(400, ide.getMessage());
-    } else if (t instanceof dev.fanin.aggregate.OverloadedException oe) {
+    } else if (t instanceof OverloadedException oe) {
       message.fail(503, oe.getMessage());
     } else if (t instanceof ReplyException re && re.failureCode() >= 400) {
       message.fail(re.failureCode(), re.getMessage());

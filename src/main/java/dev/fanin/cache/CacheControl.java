@@ -2,9 +2,9 @@ package dev.fanin.cache;
 
 import io.vertx.core.MultiMap;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import io.netty.handler.codec.DateFormatter;
 import java.util.Locale;
+import java.util.Date;
 
 /** The Cache-Control, Expires, Date and Age of a response, read as a shared cache does (RFC 9111). */
 record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, long maxAgeMs, long sMaxAgeMs,
@@ -72,11 +72,8 @@ record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, long ma
     if (value == null) {
       return Long.MIN_VALUE;
     }
-    try {
-      return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-    } catch (RuntimeException e) {
-      // an invalid Expires means "already expired" (RFC 9111 §5.3)
-      return Instant.EPOCH.toEpochMilli();
-    }
+    Date date = DateFormatter.parseHttpDate(value.trim());
+    // an invalid Expires means "already expired" (RFC 9111 §5.3)
+    return date == null ? Instant.EPOCH.toEpochMilli() : date.getTime();
   }
 }

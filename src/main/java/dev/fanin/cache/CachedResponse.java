@@ -4,6 +4,7 @@ import dev.fanin.fetch.FetchResponse;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A stored upstream answer and what is needed to judge and revalidate it.
@@ -48,7 +49,7 @@ record CachedResponse(int status, MultiMap headers, Buffer body, long storedAt, 
 
   boolean matches(MultiMap requestHeaders) {
     for (int i = 0; i < varyNames.size(); i++) {
-      if (!java.util.Objects.equals(requestHeaders.get(varyNames.get(i)), varyValues.get(i))) {
+      if (!Objects.equals(requestHeaders.get(varyNames.get(i)), varyValues.get(i))) {
         return false;
       }
     }

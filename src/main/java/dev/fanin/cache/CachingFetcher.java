@@ -77,8 +77,7 @@ public final class CachingFetcher implements Fetcher {
     if (stored.lastModified() != null) {
       headers.set("If-Modified-Since", stored.lastModified());
     }
-    return new FetchRequest(request.sourceId(), request.method(), request.url(), headers, request.body(),
-        request.contentType(), request.timeoutMs(), request.retries(), request.server(), request.context());
+    return request.withHeaders(headers);
   }
 
   private void store(String key, FetchRequest request, FetchResponse response, CacheSpec spec, long now,

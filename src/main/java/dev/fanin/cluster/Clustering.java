@@ -11,6 +11,9 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
+import dev.fanin.policy.UpstreamPolicy;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * Builds a clustered Vert.x from the cluster section of the configuration: a Hazelcast member
@@ -103,15 +106,15 @@ public final class Clustering {
   /** Hazelcast matches interfaces by IP address: a host name is resolved once, at start. */
   private static String address(String host) {
     try {
-      return java.net.InetAddress.getByName(host).getHostAddress();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
       throw new IllegalArgumentException("cluster.host: cannot resolve " + host, e);
     }
   }
 
   /** Whether a listen address keeps cluster traffic on this machine. */
   public static boolean isLoopback(String host) {
-    java.net.InetAddress literal = dev.fanin.policy.UpstreamPolicy.literal(host);
+    InetAddress literal = UpstreamPolicy.literal(host);
     return host.equalsIgnoreCase("localhost") || (literal != null && literal.isLoopbackAddress());
   }
 

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import io.vertx.core.json.JsonArray;
 
 /**
  * Builds a {@link FaninConfig} from the built-in defaults, a JSON file and FANIN_* environment
@@ -218,15 +219,15 @@ public final class ConfigLoader {
   }
 
   private static Object parseEnv(String key, String raw, Object like) {
-    if (like instanceof io.vertx.core.json.JsonArray) {
+    if (like instanceof JsonArray) {
       if (raw.startsWith("[")) {
         try {
-          return new io.vertx.core.json.JsonArray(raw);
+          return new JsonArray(raw);
         } catch (DecodeException e) {
           throw new ConfigException(key, "is not a JSON array (" + envName(key) + ")");
         }
       }
-      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+      JsonArray list = new JsonArray();
       for (String item : raw.split(",")) {
         if (!item.isBlank()) {
           list.add(item.trim());

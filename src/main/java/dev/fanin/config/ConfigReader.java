@@ -1,6 +1,16 @@
 package dev.fanin.config;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** Reads merged configuration JSON into typed records, checking each value's type and range. */
 final class ConfigReader {
@@ -55,7 +65,7 @@ final class ConfigReader {
             r.integer("http.requestHeadTimeoutMs", 100, 600_000),
             r.integer("http.maxHeaders", 1, 10_000),
             r.integer("http.writeStallMs", 100, 3_600_000),
-            new FaninConfig.Cors(r.origins("http.cors.allowOrigins"))),
+            new FaninConfig.Cors(ConfigLists.origins("http.cors.allowOrigins", r.list("http.cors.allowOrigins")))),
         aggregate,
         source,
         retry,
@@ -82,15 +92,15 @@ final class ConfigReader {
             r.integer("feeds.maxSubscribersPerFeed", 1, 1_000_000)),
         new FaninConfig.Upstream(
             r.bool("upstream.allowPrivateNetworks"),
-            r.hostPatterns("upstream.privateHosts"),
-            r.schemes("upstream.schemes"),
-            r.hostPatterns("upstream.allowHosts"),
-            r.hostPatterns("upstream.denyHosts"),
-            r.ports("upstream.allowPorts"),
-            r.ports("upstream.denyPorts"),
+            ConfigLists.hostPatterns("upstream.privateHosts", r.list("upstream.privateHosts")),
+            ConfigLists.schemes("upstream.schemes", r.list("upstream.schemes")),
+            ConfigLists.hostPatterns("upstream.allowHosts", r.list("upstream.allowHosts")),
+            ConfigLists.hostPatterns("upstream.denyHosts", r.list("upstream.denyHosts")),
+            ConfigLists.ports("upstream.allowPorts", r.list("upstream.allowPorts")),
+            ConfigLists.ports("upstream.denyPorts", r.list("upstream.denyPorts")),
             r.integer("upstream.maxRedirects", 0, 20)),
         new FaninConfig.Security(
-            r.apiKeys("security.apiKeys"),
+            ConfigLists.apiKeys("security.apiKeys", r.list("security.apiKeys")),
             r.bool("security.allowAnonymous"),
             r.integer("security.requestsPerSecondPerKey", 0, 1_000_000),
             r.integer("security.burstPerKey", 1, 10_000_000)),
@@ -104,14 +114,14 @@ final class ConfigReader {
             r.longValue("cache.defaultTtlMs", 0, 86_400_000L * 365),
             r.longValue("cache.defaultStaleIfErrorMs", 0, 86_400_000L * 365),
             r.integer("cache.clientSharePercent", 1, 100),
-            r.headerNames("cache.credentialHeaders")),
+            ConfigLists.headerNames("cache.credentialHeaders", r.list("cache.credentialHeaders"))),
         new FaninConfig.Cluster(
             r.bool("cluster.enabled"),
             r.string("cluster.name"),
             r.string("cluster.host"),
             r.integer("cluster.port", 1, 65_535),
             r.optionalString("cluster.publicHost"),
-            r.members("cluster.members"),
+            ConfigLists.members("cluster.members", r.list("cluster.members")),
             r.oneOf("cluster.discovery", "tcp", "kubernetes"),
             r.optionalString("cluster.kubernetesNamespace"),
             r.optionalString("cluster.kubernetesService"),
@@ -128,25 +138,6 @@ final class ConfigReader {
     throw new ConfigException(key, "must be a string, got " + show(v));
   }
 
-  /** Cluster members: "host" or "host:port" each, as Hazelcast's TCP-IP join takes them. */
-  private java.util.List<String> members(String key) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    for (Object item : list(key)) {
-      if (!(item instanceof String s) || s.isBlank() || !s.trim().matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
-        throw new ConfigException(key, "must be a list of host or host:port strings, got " + show(item));
-      }
-      String member = s.trim();
-      int colon = member.lastIndexOf(':');
-      if (colon > 0 && !member.endsWith("]") && member.indexOf(':') == colon) {
-        String port = member.substring(colon + 1);
-        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535) {
-          throw new ConfigException(key, "bad port in member " + show(item));
-        }
-      }
-      out.add(member);
-    }
-    return java.util.List.copyOf(out);
-  }
 
   private Object value(String key) {
     String[] parts = key.split("\\.");
@@ -189,10 +180,10 @@ final class ConfigReader {
     throw new ConfigException(key, "must be a non-empty string, got " + show(v));
   }
 
-  private java.util.List<Object> list(String key) {
+  private List<Object> list(String key) {
     Object v = value(key);
-    if (v instanceof io.vertx.core.json.JsonArray array) {
-      java.util.List<Object> items = new java.util.ArrayList<>(array.size());
+    if (v instanceof JsonArray array) {
+      List<Object> items = new ArrayList<>(array.size());
       for (int i = 0; i < array.size(); i++) {
         items.add(array.getValue(i));
       }
@@ -201,135 +192,10 @@ final class ConfigReader {
     throw new ConfigException(key, "must be a list, got " + show(v));
   }
 
-  static final java.util.Set<String> SCOPES = java.util.Set.of("aggregate", "feeds:read", "feeds:write");
 
-  private java.util.List<FaninConfig.ApiKey> apiKeys(String key) {
-    java.util.List<FaninConfig.ApiKey> out = new java.util.ArrayList<>();
-    java.util.Set<String> ids = new java.util.HashSet<>();
-    java.util.List<Object> items = list(key);
-    for (int i = 0; i < items.size(); i++) {
-      String at = key + "[" + i + "]";
-      Object item = items.get(i);
-      if (!(item instanceof io.vertx.core.json.JsonObject k)) {
-        throw new ConfigException(at, "must be an object {\"id\", \"sha256\", \"scopes\"}");
-      }
-      for (String field : k.fieldNames()) {
-        if (!java.util.Set.of("id", "sha256", "scopes").contains(field)) {
-          throw new ConfigException(at + "." + field, "unknown key");
-        }
-      }
-      if (!(k.getValue("id") instanceof String id) || !id.matches("[A-Za-z0-9_.-]{1,64}") || !ids.add(id)) {
-        throw new ConfigException(at + ".id", "must be a unique name of 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'");
-      }
-      if (!(k.getValue("sha256") instanceof String hex) || !hex.matches("[0-9a-fA-F]{64}")) {
-        throw new ConfigException(at + ".sha256", "must be the SHA-256 of the key as 64 hex digits (never the key itself)");
-      }
-      java.util.Set<String> scopes = new java.util.HashSet<>();
-      if (!(k.getValue("scopes") instanceof io.vertx.core.json.JsonArray list) || list.isEmpty()) {
-        throw new ConfigException(at + ".scopes", "must list one or more of " + SCOPES);
-      }
-      for (Object scope : list) {
-        if (!(scope instanceof String sc) || !SCOPES.contains(sc)) {
-          throw new ConfigException(at + ".scopes", "must list only " + SCOPES + ", got " + show(scope));
-        }
-        scopes.add(sc);
-      }
-      out.add(new FaninConfig.ApiKey(id, java.util.HexFormat.of().parseHex(hex.toLowerCase(java.util.Locale.ROOT)), java.util.Set.copyOf(scopes)));
-    }
-    return java.util.List.copyOf(out);
-  }
 
-  /**
-   * "*" or origins as a browser sends them in Origin: http or https, a host, an optional port, nothing
-   * else. Kept in that serialised form (lower case, no default port) so that a header can be compared
-   * as it comes.
-   */
-  private java.util.List<String> origins(String key) {
-    java.util.Set<String> out = new java.util.LinkedHashSet<>();
-    for (Object o : list(key)) {
-      if (o instanceof String s && s.trim().equals("*")) {
-        out.add("*");
-        continue;
-      }
-      String origin = o instanceof String s ? origin(s.trim()) : null;
-      if (origin == null) {
-        throw new ConfigException(key, "must hold \"*\" or origins such as https://app.example.com "
-            + "(http or https, a host and an optional port; no path), got " + show(o));
-      }
-      out.add(origin);
-    }
-    return java.util.List.copyOf(out);
-  }
 
-  /** The serialised origin (RFC 6454) of an http(s) URL without path, query or user info, else null. */
-  private static String origin(String text) {
-    java.net.URI uri;
-    try {
-      uri = new java.net.URI(text);
-    } catch (java.net.URISyntaxException e) {
-      return null;
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
-        || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      return null;
-    }
-    int port = uri.getPort();
-    if (port == 0 || port > 65_535) {
-      return null;
-    }
-    boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
-    return scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + (defaultPort ? "" : ":" + port);
-  }
 
-  private java.util.List<String> schemes(String key) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    for (Object o : list(key)) {
-      if (!(o instanceof String s) || !(s.equalsIgnoreCase("http") || s.equalsIgnoreCase("https"))) {
-        throw new ConfigException(key, "may contain only \"http\" and \"https\", got " + show(o));
-      }
-      out.add(s.toLowerCase(java.util.Locale.ROOT));
-    }
-    if (out.isEmpty()) {
-      throw new ConfigException(key, "must allow at least one scheme");
-    }
-    return java.util.List.copyOf(out);
-  }
-
-  private java.util.List<String> hostPatterns(String key) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    for (Object o : list(key)) {
-      if (!(o instanceof String s) || !s.matches("(\\*\\.)?[A-Za-z0-9_.:\\[\\]-]+")) {
-        throw new ConfigException(key, "must hold host names, IP addresses or *.domain patterns, got " + show(o));
-      }
-      out.add(s.toLowerCase(java.util.Locale.ROOT));
-    }
-    return java.util.List.copyOf(out);
-  }
-
-  /** HTTP header names (tokens), compared case-insensitively. */
-  private java.util.List<String> headerNames(String key) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    for (Object o : list(key)) {
-      if (!(o instanceof String s) || !s.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}")) {
-        throw new ConfigException(key, "must hold HTTP header names, got " + show(o));
-      }
-      out.add(s.toLowerCase(java.util.Locale.ROOT));
-    }
-    return java.util.List.copyOf(out);
-  }
-
-  private java.util.List<Integer> ports(String key) {
-    java.util.List<Integer> out = new java.util.ArrayList<>();
-    for (Object o : list(key)) {
-      Object v = o instanceof String s && s.matches("[0-9]{1,5}") ? Integer.valueOf(s) : o;
-      if (!(v instanceof Number n) || n.intValue() < 1 || n.intValue() > 65_535 || n.doubleValue() != n.intValue()) {
-        throw new ConfigException(key, "must hold port numbers from 1 to 65535, got " + show(o));
-      }
-      out.add(n.intValue());
-    }
-    return java.util.List.copyOf(out);
-  }
 
   private String oneOf(String key, String... allowed) {
     Object v = value(key);

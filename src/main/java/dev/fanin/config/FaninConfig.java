@@ -1,5 +1,8 @@
 package dev.fanin.config;
 
+import java.util.List;
+import java.util.Set;
+
 /** The validated, typed configuration of one fanin process. */
 public record FaninConfig(
     Http http,
@@ -26,7 +29,7 @@ public record FaninConfig(
    * CORS: the origins of browser apps allowed to call fanin, each "scheme://host[:port]" as browsers
    * send it (lower case, no default port), or "*" for any. Empty: no CORS headers at all.
    */
-  public record Cors(java.util.List<String> allowOrigins) {}
+  public record Cors(List<String> allowOrigins) {}
 
   /** Limits and defaults of one aggregation. */
   public record Aggregate(
@@ -68,12 +71,12 @@ public record FaninConfig(
    */
   public record Upstream(
       boolean allowPrivateNetworks,
-      java.util.List<String> privateHosts,
-      java.util.List<String> schemes,
-      java.util.List<String> allowHosts,
-      java.util.List<String> denyHosts,
-      java.util.List<Integer> allowPorts,
-      java.util.List<Integer> denyPorts,
+      List<String> privateHosts,
+      List<String> schemes,
+      List<String> allowHosts,
+      List<String> denyHosts,
+      List<Integer> allowPorts,
+      List<Integer> denyPorts,
       int maxRedirects) {}
 
   /**
@@ -81,13 +84,13 @@ public record FaninConfig(
    * access off loopback is allowed, and each key's request rate.
    */
   public record Security(
-      java.util.List<ApiKey> apiKeys,
+      List<ApiKey> apiKeys,
       boolean allowAnonymous,
       int requestsPerSecondPerKey,
       int burstPerKey) {}
 
   /** One API key: an id for logs, the SHA-256 of the secret (hex), and what it may do. */
-  public record ApiKey(String id, byte[] sha256, java.util.Set<String> scopes) {}
+  public record ApiKey(String id, byte[] sha256, Set<String> scopes) {}
 
   /** Logging: the root level and json (one JSON object per line) or plain text. */
   public record Log(String level, String format) {}
@@ -102,7 +105,7 @@ public record FaninConfig(
    *     Authorization, Cookie and Proxy-Authorization
    */
   public record Cache(boolean enabled, long maxBytes, long defaultTtlMs, long defaultStaleIfErrorMs,
-      int clientSharePercent, java.util.List<String> credentialHeaders) {
+      int clientSharePercent, List<String> credentialHeaders) {
 
     /** The most bytes one client's entries may hold. */
     public long clientShareBytes() {
@@ -126,7 +129,7 @@ public record FaninConfig(
       String host,
       int port,
       String publicHost,
-      java.util.List<String> members,
+      List<String> members,
       String discovery,
       String kubernetesNamespace,
       String kubernetesService,

@@ -15,6 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.pointer.JsonPointer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.function.Supplier;
 
 /**
  * Validates a definition once, at the edge, into an {@link AggregationSpec}. Collects every
@@ -22,34 +27,34 @@ import java.util.regex.Pattern;
  */
 public final class DefinitionParser {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Set<String> DEFINITION_FIELDS =
       Set.of("sources", "deadlineMs", "concurrency", "merge");
   private static final Set<String> SOURCE_FIELDS = Set.of("id", "url", "method", "headers", "body",
       "timeoutMs", "retries", "optional", "format", "select", "fields", "cache");
   static final int MAX_FIELDS = 64;
   static final int MAX_MERGE_LIMIT = 10_000;
-  private static final Set<HttpMethod> METHODS =
+  static final Set<HttpMethod> METHODS =
       Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
           HttpMethod.DELETE, HttpMethod.OPTIONS);
   private static final Set<HttpMethod> WITH_BODY =
       Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
   /** Headers that frame the message or address the connection: fanin sets them itself. */
-  private static final Set<String> RESERVED_HEADERS =
+  static final Set<String> RESERVED_HEADERS =
       Set.of("host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade",
           "te", "trailer", "proxy-connection", "expect");
   static final int MAX_HEADERS = 64;
   public static final int MAX_HEADER_BYTES = 8192;
   public static final int MAX_URL_LENGTH = 8192;
 
-  private final java.util.function.Supplier<FaninConfig> config;
+  private final Supplier<FaninConfig> config;
 
   public DefinitionParser(FaninConfig config) {
     this(() -> config);
   }
 
   /** Reads limits and defaults from the running configuration at each parse. */
-  public DefinitionParser(java.util.function.Supplier<FaninConfig> config) {
+  public DefinitionParser(Supplier<FaninConfig> config) {
     this.config = config;
   }
 
@@ -119,17 +124,17 @@ public final class DefinitionParser {
       List<FieldError> errors) {
     int before = errors.size();
     unknownFields(json, SOURCE_FIELDS, at, errors);
-    String id = id(json.getValue("id"), at + "/id", errors);
-    URI url = url(json.getValue("url"), at + "/url", errors);
-    HttpMethod method = method(json.getValue("method"), at + "/method", errors);
-    MultiMap headers = headers(json.getValue("headers"), at + "/headers", errors);
+    String id = SourceFields.id(json.getValue("id"), at + "/id", errors);
+    URI url = SourceFields.url(json.getValue("url"), at + "/url", errors);
+    HttpMethod method = SourceFields.method(json.getValue("method"), at + "/method", errors);
+    MultiMap headers = SourceFields.headers(json.getValue("headers"), at + "/headers", errors);
     int timeout = integer(json, "timeoutMs", at, sourceLimits.defaultTimeoutMs(), 1,
         sourceLimits.maxTimeoutMs(), errors);
     int retries = integer(json, "retries", at, sourceLimits.defaultRetries(), 0,
         sourceLimits.maxRetries(), errors);
     boolean optional = bool(json, "optional", at, errors);
-    SourceFormat format = format(json.getValue("format"), at + "/format", errors);
-    Projection projection = projection(json, at, format, errors);
+    SourceFormat format = SourceFields.format(json.getValue("format"), at + "/format", errors);
+    Projection projection = SourceFields.projection(json, at, format, errors);
     CacheSpec cache = cache(json.getValue("cache"), at + "/cache", errors);
     Buffer body = null;
     String contentType = null;
@@ -141,7 +146,7 @@ public final class DefinitionParser {
         body = Buffer.buffer(s);
         contentType = "text/plain; charset=utf-8";
       } else {
-        body = Buffer.buffer(io.vertx.core.json.Json.encode(raw));
+        body = Buffer.buffer(Json.encode(raw));
         contentType = "application/json";
       }
     }
@@ -150,74 +155,6 @@ public final class DefinitionParser {
     }
     return new SourceSpec(id, url, method, headers, body, contentType, timeout, retries, optional,
         format, projection, cache);
-  }
-
-  private static SourceFormat format(Object value, String at, List<FieldError> errors) {
-    if (value == null) {
-      return SourceFormat.AUTO;
-    }
-    if (value instanceof String s) {
-      for (SourceFormat f : SourceFormat.values()) {
-        if (f.name().equalsIgnoreCase(s)) {
-          return f;
-        }
-      }
-    }
-    errors.add(new FieldError(at, "must be one of auto, json, text, feed"));
-    return SourceFormat.AUTO;
-  }
-
-  private static Projection projection(JsonObject json, String at, SourceFormat format,
-      List<FieldError> errors) {
-    Object select = json.getValue("select");
-    Object fields = json.getValue("fields");
-    if (select == null && fields == null) {
-      return Projection.NONE;
-    }
-    if (format == SourceFormat.TEXT || format == SourceFormat.FEED) {
-      errors.add(new FieldError(at + (select != null ? "/select" : "/fields"),
-          "applies to JSON answers only, not with format " + format.name().toLowerCase(Locale.ROOT)));
-      return Projection.NONE;
-    }
-    io.vertx.core.json.pointer.JsonPointer selectPointer = null;
-    if (select != null) {
-      selectPointer = pointer(select, at + "/select", errors);
-    }
-    Map<String, String> fieldMap = null;
-    Map<String, io.vertx.core.json.pointer.JsonPointer> fieldPointers = null;
-    if (fields != null) {
-      if (!(fields instanceof JsonObject obj) || obj.isEmpty() || obj.size() > MAX_FIELDS) {
-        errors.add(new FieldError(at + "/fields",
-            "must be an object of 1 to " + MAX_FIELDS + " names to JSON Pointers"));
-      } else {
-        fieldMap = new java.util.LinkedHashMap<>();
-        fieldPointers = new java.util.LinkedHashMap<>();
-        for (String name : obj.fieldNames()) {
-          io.vertx.core.json.pointer.JsonPointer p =
-              pointer(obj.getValue(name), at + "/fields/" + pointerEscape(name), errors);
-          if (p != null) {
-            fieldMap.put(name, (String) obj.getValue(name));
-            fieldPointers.put(name, p);
-          }
-        }
-      }
-    }
-    return new Projection(select instanceof String s ? s : null, selectPointer,
-        fieldMap == null ? null : java.util.Collections.unmodifiableMap(fieldMap),
-        fieldPointers == null ? null : java.util.Collections.unmodifiableMap(fieldPointers));
-  }
-
-  private static io.vertx.core.json.pointer.JsonPointer pointer(Object value, String at,
-      List<FieldError> errors) {
-    if (value instanceof String s && s.length() <= 1024 && (s.isEmpty() || s.startsWith("/"))) {
-      try {
-        return io.vertx.core.json.pointer.JsonPointer.from(s);
-      } catch (IllegalArgumentException e) {
-        // reported below
-      }
-    }
-    errors.add(new FieldError(at, "must be a JSON Pointer (RFC 6901) such as \"/data/amount\""));
-    return null;
   }
 
   private CacheSpec cache(Object value, String at, List<FieldError> errors) {
@@ -251,109 +188,6 @@ public final class DefinitionParser {
     boolean items = bool(json, "items", "/merge", errors);
     int limit = integer(json, "limit", "/merge", 50, 1, MAX_MERGE_LIMIT, errors);
     return new MergeSpec(items, limit);
-  }
-
-  private static String id(Object value, String at, List<FieldError> errors) {
-    if (value == null) {
-      errors.add(new FieldError(at, "is required"));
-    } else if (!(value instanceof String s) || !ID.matcher(s).matches()) {
-      errors.add(new FieldError(at, "must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'"));
-    } else {
-      return s;
-    }
-    return null;
-  }
-
-  private static URI url(Object value, String at, List<FieldError> errors) {
-    if (value == null) {
-      errors.add(new FieldError(at, "is required"));
-      return null;
-    }
-    if (!(value instanceof String s)) {
-      errors.add(new FieldError(at, "must be a string"));
-      return null;
-    }
-    if (s.length() > MAX_URL_LENGTH) {
-      errors.add(new FieldError(at, "is longer than " + MAX_URL_LENGTH + " characters"));
-      return null;
-    }
-    URI uri;
-    try {
-      uri = new URI(s);
-    } catch (URISyntaxException e) {
-      errors.add(new FieldError(at, "is not a valid URL: " + e.getReason()));
-      return null;
-    }
-    String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (scheme == null || !uri.isAbsolute()) {
-      errors.add(new FieldError(at, "must be an absolute http or https URL"));
-    } else if (!scheme.equals("http") && !scheme.equals("https")) {
-      errors.add(new FieldError(at, "has scheme \"" + scheme + "\"; only http and https are allowed"));
-    } else if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      errors.add(new FieldError(at, "must name a valid host"));
-    } else if (uri.getRawUserInfo() != null) {
-      errors.add(new FieldError(at, "must not carry user info; send credentials in headers"));
-    } else {
-      return uri;
-    }
-    return null;
-  }
-
-  private static HttpMethod method(Object value, String at, List<FieldError> errors) {
-    if (value == null) {
-      return HttpMethod.GET;
-    }
-    if (value instanceof String s && TOKEN.matcher(s).matches()) {
-      HttpMethod m = HttpMethod.valueOf(s.toUpperCase(Locale.ROOT));
-      if (METHODS.contains(m)) {
-        return m;
-      }
-    }
-    errors.add(new FieldError(at, "must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"));
-    return null;
-  }
-
-  private static MultiMap headers(Object value, String at, List<FieldError> errors) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    if (value == null) {
-      return headers;
-    }
-    if (!(value instanceof JsonObject json)) {
-      errors.add(new FieldError(at, "must be an object of header names to string values"));
-      return headers;
-    }
-    if (json.size() > MAX_HEADERS) {
-      errors.add(new FieldError(at, "has " + json.size() + " headers; at most " + MAX_HEADERS + " are allowed"));
-      return headers;
-    }
-    for (Map.Entry<String, Object> e : json) {
-      String name = e.getKey();
-      String where = at + "/" + pointerEscape(name);
-      if (!TOKEN.matcher(name).matches()) {
-        errors.add(new FieldError(where, "is not a valid header name"));
-      } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-        errors.add(new FieldError(where, "cannot be set: fanin manages this header"));
-      } else if (!(e.getValue() instanceof String v)) {
-        errors.add(new FieldError(where, "must be a string"));
-      } else if (v.length() > MAX_HEADER_BYTES) {
-        errors.add(new FieldError(where, "is longer than " + MAX_HEADER_BYTES + " characters"));
-      } else if (!validHeaderValue(v)) {
-        errors.add(new FieldError(where, "must not contain CR, LF, NUL or other control characters"));
-      } else {
-        headers.add(name, v);
-      }
-    }
-    return headers;
-  }
-
-  private static boolean validHeaderValue(String v) {
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static int integer(JsonObject json, String field, String at, int dflt, int min, int max,

@@ -2,6 +2,8 @@ package dev.fanin.feedparse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.regex.Pattern;
 
 /**
  * Parses RSS 0.9x/2.0, RSS 1.0 (RDF), Atom 0.3/1.0 and JSON Feed 1.x into one normalised shape. Thread-safe,
@@ -66,7 +68,7 @@ public final class FeedParser {
    * Whether these bytes/content type look like a feed (RSS, Atom, RDF, JSON Feed) — for format "auto". Cheap:
    * looks at Content-Type and the first bytes only.
    */
-  private static final java.util.regex.Pattern JSON_FEED_VERSION = java.util.regex.Pattern.compile(
+  private static final Pattern JSON_FEED_VERSION = Pattern.compile(
       "\"version\"\\s*:\\s*\"https?:\\\\?/\\\\?/jsonfeed\\.org\\\\?/version\\\\?/1");
 
   public static boolean looksLikeFeed(byte[] body, String contentType) {
@@ -104,11 +106,8 @@ public final class FeedParser {
   }
 
   private static String mediaType(String contentType) {
-    if (contentType == null) {
-      return "";
-    }
-    int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    CharSequence mime = contentType == null ? null : HttpUtil.getMimeType(contentType);
+    return mime == null ? "" : mime.toString().trim().toLowerCase(Locale.ROOT);
   }
 
   /** The first bytes as text; only ASCII matters for sniffing, so single-byte text is read as Latin-1. */

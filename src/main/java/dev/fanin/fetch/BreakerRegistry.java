@@ -13,6 +13,8 @@ import dev.fanin.metrics.FaninMetrics;
 import io.micrometer.core.instrument.Meter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One circuit breaker per upstream origin for the whole process, shared by every verticle
@@ -25,8 +27,8 @@ public final class BreakerRegistry {
   private volatile int minTimeoutMs;
   private final Cache<String, CircuitBreaker> breakers;
   private final FaninMetrics metrics;
-  private final Map<String, Meter> gauges = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, Long> lastTransition = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Meter> gauges = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastTransition = new ConcurrentHashMap<>();
 
   public BreakerRegistry(Vertx vertx, FaninConfig.Breaker config, FaninMetrics metrics) {
     this.vertx = vertx;
@@ -37,7 +39,7 @@ public final class BreakerRegistry {
         .maximumSize(config.maxOrigins())
         .expireAfterAccess(Duration.ofHours(1))
         .executor(Runnable::run)
-        .removalListener((String origin, CircuitBreaker breaker, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+        .removalListener((String origin, CircuitBreaker breaker, RemovalCause cause) -> {
           if (breaker != null) {
             breaker.close();
           }

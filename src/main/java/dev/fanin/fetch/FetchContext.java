@@ -2,6 +2,7 @@ package dev.fanin.fetch;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.fanin.definition.CacheSpec;
 
 /**
  * The mutable state of one source while it is fetched: its deadline, its cancellation, the byte
@@ -23,7 +24,7 @@ public final class FetchContext {
   private String client;
   private String waitingFor;
   private long waitingSinceNanos;
-  private dev.fanin.definition.CacheSpec cacheSpec;
+  private CacheSpec cacheSpec;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
@@ -43,12 +44,12 @@ public final class FetchContext {
   }
 
   /** How this source may use the response cache; null means it may not. */
-  public FetchContext cacheSpec(dev.fanin.definition.CacheSpec spec) {
+  public FetchContext cacheSpec(CacheSpec spec) {
     this.cacheSpec = spec;
     return this;
   }
 
-  public dev.fanin.definition.CacheSpec cacheSpec() {
+  public CacheSpec cacheSpec() {
     return cacheSpec;
   }
 

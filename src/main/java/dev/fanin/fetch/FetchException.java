@@ -1,11 +1,14 @@
 package dev.fanin.fetch;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** A fetch that produced no usable response; its kind becomes the result's error.kind. */
 public final class FetchException extends RuntimeException {
   private final ErrorKind kind;
   private final int httpStatus;
   private final boolean judgesOrigin;
-  private final java.util.List<String> notes;
+  private final List<String> notes;
 
   public FetchException(ErrorKind kind, String message) {
     this(kind, message, 0);
@@ -17,11 +20,11 @@ public final class FetchException extends RuntimeException {
   }
 
   private FetchException(ErrorKind kind, String message, int httpStatus, boolean judgesOrigin) {
-    this(kind, message, httpStatus, judgesOrigin, java.util.List.of());
+    this(kind, message, httpStatus, judgesOrigin, List.of());
   }
 
   private FetchException(ErrorKind kind, String message, int httpStatus, boolean judgesOrigin,
-      java.util.List<String> notes) {
+      List<String> notes) {
     super(message, null, false, false);
     this.kind = kind;
     this.httpStatus = httpStatus;
@@ -30,20 +33,20 @@ public final class FetchException extends RuntimeException {
   }
 
   /** Remarks for the result's message (why it was not retried, for instance). */
-  public java.util.List<String> notes() {
+  public List<String> notes() {
     return notes;
   }
 
   /** The same failure with one more remark. */
   public FetchException withNote(String note) {
-    java.util.List<String> more = new java.util.ArrayList<>(notes);
+    List<String> more = new ArrayList<>(notes);
     more.add(note);
-    return new FetchException(kind, getMessage(), httpStatus, judgesOrigin, java.util.List.copyOf(more));
+    return new FetchException(kind, getMessage(), httpStatus, judgesOrigin, List.copyOf(more));
   }
 
   /** The remarks of any failure: a FetchException's own, none for other throwables. */
-  public static java.util.List<String> notesOf(Throwable t) {
-    return t instanceof FetchException fe ? fe.notes : java.util.List.of();
+  public static List<String> notesOf(Throwable t) {
+    return t instanceof FetchException fe ? fe.notes : List.of();
   }
 
   /** Any failure with one more remark (a throwable that is not a FetchException becomes a connect failure). */

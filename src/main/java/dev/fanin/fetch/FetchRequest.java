@@ -35,6 +35,21 @@ public record FetchRequest(
         address, context);
   }
 
+  /** The same request with other headers (conditional headers, credentials dropped). */
+  public FetchRequest withHeaders(MultiMap other) {
+    return new FetchRequest(sourceId, method, url, other, body, contentType, timeoutMs, retries, server, context);
+  }
+
+  /**
+   * The request a redirect leads to: another URL (its address still to be checked), perhaps another
+   * method, and without a body when it became a GET.
+   */
+  public FetchRequest redirectedTo(URI target, HttpMethod nextMethod, MultiMap nextHeaders) {
+    boolean keepsBody = nextMethod == method;
+    return new FetchRequest(sourceId, nextMethod, target, nextHeaders, keepsBody ? body : null,
+        keepsBody ? contentType : null, timeoutMs, retries, null, context);
+  }
+
   /** The same request with another context (a copy for another event loop). */
   public FetchRequest withContext(FetchContext other) {
     return new FetchRequest(sourceId, method, url, headers, body, contentType, timeoutMs, retries, server, other);

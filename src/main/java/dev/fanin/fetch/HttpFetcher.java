@@ -5,15 +5,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import dev.fanin.policy.LoopMark;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
+import io.vertx.core.MultiMap;
+import java.util.function.IntSupplier;
 
 /**
  * The innermost fetcher: one HTTP exchange with a hard time bound, a counted body and a reset
@@ -24,7 +23,7 @@ public final class HttpFetcher implements Fetcher {
   private final HttpClient client;
   private final int connectTimeoutMs;
   private final UpstreamSlots upstreamSlots;
-  private final java.util.function.IntSupplier maxUpstream;
+  private final IntSupplier maxUpstream;
   private final LoopMark mark;
 
   /**
@@ -33,7 +32,7 @@ public final class HttpFetcher implements Fetcher {
    * @param mark the Via entry every upstream request carries, so fanin recognises its own requests
    */
   public HttpFetcher(Vertx vertx, HttpClient client, int connectTimeoutMs,
-      UpstreamSlots upstreamSlots, java.util.function.IntSupplier maxUpstream, LoopMark mark) {
+      UpstreamSlots upstreamSlots, IntSupplier maxUpstream, LoopMark mark) {
     this.mark = mark;
     this.vertx = vertx;
     this.client = client;
@@ -96,7 +95,7 @@ public final class HttpFetcher implements Fetcher {
       }
       client.request(options).onComplete(ar -> {
         if (ar.failed()) {
-          fail(connectFailure(ar.cause()));
+          fail(TransportFailures.of(ar.cause()));
         } else if (done) {
           // abandoned while it waited for a connection: nobody reads its outcome, so don't let Vert.x
           // log the reset as an unhandled error
@@ -129,7 +128,7 @@ public final class HttpFetcher implements Fetcher {
       }
       sent.onComplete(ar -> {
         if (ar.failed()) {
-          fail(connectFailure(ar.cause()));
+          fail(TransportFailures.of(ar.cause()));
         } else if (!done) {
           receive(ar.result());
         }
@@ -138,8 +137,8 @@ public final class HttpFetcher implements Fetcher {
 
     private void receive(HttpClientResponse response) {
       status = response.statusCode();
-      response.exceptionHandler(t -> fail(isProtocolError(t) ? connectFailure(t) : new FetchException(ErrorKind.CONNECT,
-          "connection failed while reading the body: " + describe(t))));
+      response.exceptionHandler(t -> fail(TransportFailures.isProtocolError(t) ? TransportFailures.of(t) : new FetchException(ErrorKind.CONNECT,
+          "connection failed while reading the body: " + TransportFailures.describe(t))));
       long declared = declaredLength(response.getHeader(HttpHeaderNames.CONTENT_LENGTH));
       if (declared > context.maxBodyBytes()) {
         fail(tooLarge(null));
@@ -209,8 +208,8 @@ public final class HttpFetcher implements Fetcher {
     }
 
     /** The headers of a decoded body: it has no encoding any more, and another length. */
-    private io.vertx.core.MultiMap decodedHeaders(io.vertx.core.MultiMap headers) {
-      io.vertx.core.MultiMap copy = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(headers);
+    private MultiMap decodedHeaders(MultiMap headers) {
+      MultiMap copy = MultiMap.caseInsensitiveMultiMap().addAll(headers);
       copy.remove(HttpHeaderNames.CONTENT_ENCODING);
       copy.set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length()));
       return copy;
@@ -273,42 +272,5 @@ public final class HttpFetcher implements Fetcher {
       }
       return true;
     }
-  }
-
-  private static FetchException connectFailure(Throwable t) {
-    if (t instanceof FetchException fe) {
-      return fe;
-    }
-    if (t instanceof ConnectionPoolTooBusyException) {
-      return new FetchException(ErrorKind.REJECTED, "too many requests queued for this origin");
-    }
-    if (t instanceof UnknownHostException) {
-      return new FetchException(ErrorKind.CONNECT, "unknown host: " + t.getMessage());
-    }
-    if (t instanceof ConnectException) {
-      return new FetchException(ErrorKind.CONNECT, "connection refused or unreachable: " + describe(t));
-    }
-    if (isProtocolError(t)) {
-      return FetchException.notJudging(ErrorKind.INVALID_RESPONSE, "the upstream's answer is not valid HTTP: " + describe(t));
-    }
-    return new FetchException(ErrorKind.CONNECT, describe(t));
-  }
-
-  /**
-   * Whether a failure is the answer breaking HTTP (a head over the client's limits, an unreadable
-   * status line), which says nothing about the origin's health.
-   */
-  private static boolean isProtocolError(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof io.netty.handler.codec.DecoderException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String describe(Throwable t) {
-    String message = t.getMessage();
-    return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
   }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import io.vertx.core.Context;
 
 /**
  * The process's {@link OriginGate}s, one per origin in use. Gates with nothing in flight or waiting
@@ -31,7 +32,7 @@ public final class OriginGates {
   }
 
   /** Enters the origin's gate now (null) or returns the waiter queued there. */
-  OriginGate.Waiter enterOrQueue(String origin, io.vertx.core.Context context, Object group) {
+  OriginGate.Waiter enterOrQueue(String origin, Context context, Object group) {
     while (true) {
       OriginGate.Waiter waiter = gates.computeIfAbsent(origin, o -> new OriginGate(o, this))
           .enterOrQueue(perOrigin.getAsInt(), context, group);

@@ -5,6 +5,9 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import java.net.URI;
 import java.util.Set;
+import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Follows redirects itself (the HTTP client follows none), at most a configured number of hops,
@@ -16,16 +19,16 @@ public final class RedirectingFetcher implements Fetcher {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
   private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
   private final Fetcher next;
-  private final java.util.function.IntSupplier maxRedirects;
-  private final java.util.function.Supplier<java.util.List<String>> credentialHeaders;
+  private final IntSupplier maxRedirects;
+  private final Supplier<List<String>> credentialHeaders;
 
-  public RedirectingFetcher(Fetcher next, java.util.function.IntSupplier maxRedirects) {
-    this(next, maxRedirects, java.util.List::of);
+  public RedirectingFetcher(Fetcher next, IntSupplier maxRedirects) {
+    this(next, maxRedirects, List::of);
   }
 
   /** @param credentialHeaders more request headers that carry credentials (cache.credentialHeaders) */
-  public RedirectingFetcher(Fetcher next, java.util.function.IntSupplier maxRedirects,
-      java.util.function.Supplier<java.util.List<String>> credentialHeaders) {
+  public RedirectingFetcher(Fetcher next, IntSupplier maxRedirects,
+      Supplier<List<String>> credentialHeaders) {
     this.next = next;
     this.maxRedirects = maxRedirects;
     this.credentialHeaders = credentialHeaders;
@@ -73,8 +76,6 @@ public final class RedirectingFetcher implements Fetcher {
     if (toGet) {
       headers.remove("Content-Type");
     }
-    return new FetchRequest(request.sourceId(), toGet ? HttpMethod.GET : request.method(), target, headers,
-        toGet ? null : request.body(), toGet ? null : request.contentType(), request.timeoutMs(),
-        request.retries(), null, request.context());
+    return request.redirectedTo(target, toGet ? HttpMethod.GET : request.method(), headers);
   }
 }

@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpMethod;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import io.vertx.core.AsyncResult;
+import java.util.function.Supplier;
 
 /**
  * Retries idempotent requests on connect errors and on 429, 502, 503 and 504, with exponential
@@ -21,14 +23,14 @@ public final class RetryingFetcher implements Fetcher {
 
   private final Fetcher next;
   private final Vertx vertx;
-  private final java.util.function.Supplier<FaninConfig.Retry> config;
+  private final Supplier<FaninConfig.Retry> config;
 
   public RetryingFetcher(Fetcher next, Vertx vertx, FaninConfig.Retry config) {
     this(next, vertx, () -> config);
   }
 
   /** Reads the backoff from the running configuration at each retry. */
-  public RetryingFetcher(Fetcher next, Vertx vertx, java.util.function.Supplier<FaninConfig.Retry> config) {
+  public RetryingFetcher(Fetcher next, Vertx vertx, Supplier<FaninConfig.Retry> config) {
     this.next = next;
     this.vertx = vertx;
     this.config = config;
@@ -56,7 +58,7 @@ public final class RetryingFetcher implements Fetcher {
   }
 
   /** The outcome as it is, with the reason it was not retried when there is one to tell. */
-  private static Future<FetchResponse> settled(io.vertx.core.AsyncResult<FetchResponse> ar, String note) {
+  private static Future<FetchResponse> settled(AsyncResult<FetchResponse> ar, String note) {
     if (ar.succeeded()) {
       return Future.succeededFuture(note == null ? ar.result() : ar.result().withNote(note));
     }

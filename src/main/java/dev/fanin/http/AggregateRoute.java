@@ -16,6 +16,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.vertx.core.Vertx;
+import java.util.function.IntSupplier;
 
 /** POST /v1/aggregate: checks the media types, reads the definition, aggregates, writes. */
 final class AggregateRoute {
@@ -23,11 +25,11 @@ final class AggregateRoute {
   static final String FORMAT = "fanin.format";
   private final Aggregator aggregator;
   private final DefinitionParser parser;
-  private final io.vertx.core.Vertx vertx;
-  private final java.util.function.IntSupplier writeStallMs;
+  private final Vertx vertx;
+  private final IntSupplier writeStallMs;
 
-  AggregateRoute(io.vertx.core.Vertx vertx, Aggregator aggregator, DefinitionParser parser,
-      java.util.function.IntSupplier writeStallMs) {
+  AggregateRoute(Vertx vertx, Aggregator aggregator, DefinitionParser parser,
+      IntSupplier writeStallMs) {
     this.vertx = vertx;
     this.writeStallMs = writeStallMs;
     this.aggregator = aggregator;

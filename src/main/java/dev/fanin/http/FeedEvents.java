@@ -19,6 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.vertx.core.http.HttpMethod;
+import java.util.function.LongSupplier;
 
 /**
  * GET /v1/feeds/{name}/events for one intake event loop: the Server-Sent Events of scheduled feeds.
@@ -35,13 +37,13 @@ final class FeedEvents {
   private final Vertx vertx;
   private final FeedRuns runs;
   private final FeedRunHub hub;
-  private final java.util.function.LongSupplier stallMs;
+  private final LongSupplier stallMs;
   private final Map<String, Topic> topics = new HashMap<>();
   private final Context context;
   private long keepAlive = -1;
   private boolean closing;
 
-  FeedEvents(Vertx vertx, FeedRuns runs, FeedRunHub hub, java.util.function.LongSupplier stallMs) {
+  FeedEvents(Vertx vertx, FeedRuns runs, FeedRunHub hub, LongSupplier stallMs) {
     this.stallMs = stallMs;
     this.vertx = vertx;
     this.runs = runs;
@@ -128,7 +130,7 @@ final class FeedEvents {
             "feed " + name + " has no schedule, so it has no runs to follow")));
         return;
       }
-      if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+      if (ctx.request().method() == HttpMethod.HEAD) {
         // the head of the stream is the whole answer: nothing would ever end it
         ctx.response().putHeader("Content-Type", "text/event-stream; charset=utf-8")
             .putHeader("Cache-Control", "no-cache").end();

@@ -20,6 +20,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP intake on one event loop, with its own upstream client so that fetches stay on the
@@ -148,7 +149,7 @@ public final class HttpVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return events.close()
-        .compose(v -> server.shutdown(config.http().shutdownGraceMs(), java.util.concurrent.TimeUnit.MILLISECONDS))
+        .compose(v -> server.shutdown(config.http().shutdownGraceMs(), TimeUnit.MILLISECONDS))
         .andThen(v -> aggregator.close());
   }
 

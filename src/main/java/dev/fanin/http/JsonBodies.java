@@ -1,5 +1,6 @@
 package dev.fanin.http;
 
+import io.netty.handler.codec.http.HttpUtil;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -50,19 +51,17 @@ final class JsonBodies {
   }
 
   private static void checkJson(String contentType) {
-    String[] parts = contentType.split(";");
-    String type = parts[0].trim().toLowerCase(Locale.ROOT);
+    CharSequence mime = HttpUtil.getMimeType(contentType);
+    String type = (mime == null ? contentType : mime.toString()).trim().toLowerCase(Locale.ROOT);
     if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
       throw unsupported("The request body must be application/json, not " + contentType);
     }
-    for (int i = 1; i < parts.length; i++) {
-      String parameter = parts[i].trim();
-      if (parameter.regionMatches(true, 0, "charset=", 0, 8)) {
-        String charset = unquote(parameter.substring(8).trim());
-        if (!isUtf8(charset)) {
-          throw unsupported("The request body must be JSON in UTF-8 (RFC 8259); charset " + charset
-              + " is not accepted");
-        }
+    CharSequence declared = HttpUtil.getCharsetAsSequence(contentType);
+    if (declared != null) {
+      String charset = unquote(declared.toString().trim());
+      if (!isUtf8(charset)) {
+        throw unsupported("The request body must be JSON in UTF-8 (RFC 8259); charset " + charset
+            + " is not accepted");
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.fanin.http;
 import dev.fanin.policy.LoopMark;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * Refuses, on every route, a request that carries this process's own Via mark: a source that
@@ -17,7 +18,7 @@ final class LoopDetection implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    java.util.List<String> via = ctx.request().headers().getAll("Via");
+    List<String> via = ctx.request().headers().getAll("Via");
     String refused = via.isEmpty() ? null : mark.refusal(via);
     if (refused != null) {
       throw new ProblemException(Problem.of(508, "loop-detected", "Loop detected", refused));

@@ -5,6 +5,7 @@ import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
+import dev.fanin.definition.FieldError;
 
 /** Chooses the response format from ?stream= (which wins) or the Accept header. */
 final class Negotiation {
@@ -19,7 +20,7 @@ final class Negotiation {
         case "sse" -> StreamFormat.SSE;
         default -> throw new ProblemException(new Problem(400, Problem.TYPE_BASE + "invalid-request",
             "Invalid request", "stream must be json, ndjson or sse",
-            List.of(new dev.fanin.definition.FieldError("/query/stream", "must be json, ndjson or sse"))));
+            List.of(new FieldError("/query/stream", "must be json, ndjson or sse"))));
       };
     }
     List<MIMEHeader> accepts = ctx.parsedHeaders().accept();

@@ -3,6 +3,7 @@ package dev.fanin.http;
 import dev.fanin.aggregate.RunInfo;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import io.vertx.core.Handler;
 
 /** Gives every request an id (the client's X-Request-Id, or a new one) and echoes it back. */
 final class RequestIds {
@@ -12,7 +13,7 @@ final class RequestIds {
   private RequestIds() {}
 
   /** The first handler of every route; also refuses requests with more than maxHeaders headers. */
-  static io.vertx.core.Handler<RoutingContext> handler(int maxHeaders) {
+  static Handler<RoutingContext> handler(int maxHeaders) {
     return ctx -> assign(ctx, maxHeaders);
   }
 

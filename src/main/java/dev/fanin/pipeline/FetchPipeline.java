@@ -21,6 +21,8 @@ import dev.fanin.fetch.SpreadingFetcher;
 import dev.fanin.metrics.FaninMetrics;
 import dev.fanin.policy.UpstreamPolicy;
 import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Stacks the fetch decorators. This is the one place that shows the whole pipeline:
@@ -44,7 +46,7 @@ public final class FetchPipeline {
   private final Vertx vertx;
   private final Fetcher http;
   private final BreakerRegistry breakers;
-  private final java.util.function.Supplier<FaninConfig.Retry> retry;
+  private final Supplier<FaninConfig.Retry> retry;
   private final UpstreamPolicy policy;
   private final FaninMetrics metrics;
   private final ResponseCache cache;
@@ -52,7 +54,7 @@ public final class FetchPipeline {
   private final Lanes lanes;
   private final OriginGates gates;
   private final HostResolver resolver;
-  private final java.util.function.Supplier<java.util.List<String>> credentialHeaders;
+  private final Supplier<List<String>> credentialHeaders;
 
   /**
    * Aggregations of at least this many sources send from every lane; smaller ones stay on their
@@ -61,10 +63,10 @@ public final class FetchPipeline {
   public static final int SPREAD_MIN_SOURCES = 16;
 
   public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers,
-      java.util.function.Supplier<FaninConfig.Retry> retry,
+      Supplier<FaninConfig.Retry> retry,
       UpstreamPolicy policy, FaninMetrics metrics, ResponseCache cache,
       Coalescer coalescer, Lanes lanes, OriginGates gates,
-      java.util.function.Supplier<java.util.List<String>> credentialHeaders, HostResolver resolver) {
+      Supplier<List<String>> credentialHeaders, HostResolver resolver) {
     this.resolver = resolver;
     this.gates = gates;
     this.credentialHeaders = credentialHeaders;
@@ -91,7 +93,7 @@ public final class FetchPipeline {
   public Fetcher forAggregation(int concurrency, int sources) {
     Fetcher sending = http;
     if (spreads(concurrency, sources)) {
-      java.util.List<Lanes.Lane> all = lanes.snapshot();
+      List<Lanes.Lane> all = lanes.snapshot();
       if (all.size() > 1) {
         sending = new SpreadingFetcher(http, all);
       }

@@ -3,6 +3,9 @@ package dev.fanin.policy;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import io.netty.util.NetUtil;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * Classifies IP addresses: loopback, private (RFC 1918), link-local, unique-local, CGNAT,
@@ -104,7 +107,7 @@ public final class AddressClassifier {
 
   private static boolean isAwsMetadataV6(byte[] b) {
     byte[] aws = {(byte) 0xfd, 0x00, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
-    return java.util.Arrays.equals(b, aws);
+    return Arrays.equals(b, aws);
   }
 
   /** An IPv4 literal as inet_aton reads it (1 to 4 parts, decimal, octal or hex), or null. */
@@ -137,7 +140,7 @@ public final class AddressClassifier {
     byte[] bytes = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
     try {
       return (Inet4Address) InetAddress.getByAddress(bytes);
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return null;
     }
   }
@@ -165,7 +168,7 @@ public final class AddressClassifier {
     if (!h.contains(":") || !h.matches("[0-9A-Fa-f:.%a-zA-Z0-9]+")) {
       return null;
     }
-    byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(h);
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(h);
     if (bytes == null) {
       return null;
     }
@@ -180,7 +183,7 @@ public final class AddressClassifier {
       mapped[11] = (byte) 0xff;
       System.arraycopy(bytes, bytes.length - 4, mapped, 12, 4);
       return (Inet6Address) Inet6Address.getByAddress(null, mapped, -1);
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return null;
     }
   }

@@ -6,13 +6,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Decides whether fanin may send a request: first on the URL (scheme, host and port lists), then
  * on the address the host resolved to, which is the address fanin then connects to.
  */
 public final class UpstreamPolicy {
-  private final java.util.function.Supplier<FaninConfig.Upstream> live;
+  private final Supplier<FaninConfig.Upstream> live;
   private final DemoHosts demo;
 
   /** @param demo where the demo upstream's names lead */
@@ -21,7 +22,7 @@ public final class UpstreamPolicy {
   }
 
   /** Reads the policy from the running configuration at each check. */
-  public UpstreamPolicy(java.util.function.Supplier<FaninConfig.Upstream> live, DemoHosts demo) {
+  public UpstreamPolicy(Supplier<FaninConfig.Upstream> live, DemoHosts demo) {
     this.live = live;
     this.demo = demo;
   }

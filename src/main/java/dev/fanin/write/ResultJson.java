@@ -5,6 +5,7 @@ import dev.fanin.aggregate.AggregateSummary;
 import dev.fanin.aggregate.SourceData;
 import dev.fanin.aggregate.SourceResult;
 import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
 
 /**
  * Encodes results straight into bytes. Upstream JSON bodies were validated when they arrived and
@@ -37,7 +38,7 @@ public final class ResultJson {
     appendData(out, r.data());
     out.appendString(",\"cache\":\"").appendString(r.cache())
         .appendString("\",\"ageMs\":").appendString(Long.toString(r.cacheAgeMs()));
-    out.appendString(",\"fetchedAt\":\"").appendString(java.time.Instant.ofEpochMilli(r.fetchedAt()).toString())
+    out.appendString(",\"fetchedAt\":\"").appendString(Instant.ofEpochMilli(r.fetchedAt()).toString())
         .appendByte((byte) '"');
     if (!r.notes().isEmpty()) {
       out.appendString(",\"notes\":[");

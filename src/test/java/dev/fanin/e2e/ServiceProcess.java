@@ -34,6 +34,9 @@ final class ServiceProcess implements AutoCloseable {
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("FANIN_"));
     pb.environment().put("FANIN_HTTP_PORT", Integer.toString(port));
+    // the demo on a chosen port too: an ephemeral one could be the API's port, which is bound after it
+    int demoPort = dev.fanin.testing.FaninHarness.freePort();
+    pb.environment().put("FANIN_DEMO_PORT", Integer.toString(demoPort == port ? demoPort + 1 : demoPort));
     pb.environment().putAll(env);
     return new ServiceProcess(pb.start(), log, port);
   }

@@ -31,6 +31,7 @@ class LiveConfigTest {
     base = new JsonObject()
         .put("http", new JsonObject().put("port", fanin.fanin.port()).put("instances", 1))
         .put("upstream", new JsonObject().put("allowPrivateNetworks", true))
+        .put("demo", new JsonObject().put("port", fanin.fanin.config().demo().port()))
         .put("feeds", new JsonObject().put("dataDir", fanin.fanin.config().feeds().dataDir())
             .put("confDir", fanin.fanin.config().feeds().confDir()));
   }

@@ -34,6 +34,16 @@ public final class FaninHarness {
       http.put("instances", 1);
     }
     cfg.put("http", http);
+    // the demo on a port chosen like the API's, not an ephemeral one the kernel might hand out twice
+    JsonObject demo = cfg.getJsonObject("demo", new JsonObject());
+    if (!demo.containsKey("port")) {
+      int demoPort = freePort();
+      while (demoPort == http.getInteger("port")) {
+        demoPort = freePort();
+      }
+      demo.put("port", demoPort);
+    }
+    cfg.put("demo", demo);
     JsonObject feeds = cfg.getJsonObject("feeds", new JsonObject());
     if (!feeds.containsKey("dataDir")) {
       feeds.put("dataDir", tempDir().toString());

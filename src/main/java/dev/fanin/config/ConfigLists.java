@@ -1,0 +1,166 @@
+package dev.fanin.config;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Reads the list-valued configuration keys into typed lists, each entry checked, errors naming the key. */
+final class ConfigLists {
+  private ConfigLists() {}
+
+  static final Set<String> SCOPES = Set.of("aggregate", "feeds:read", "feeds:write");
+
+
+
+  /** The serialised origin (RFC 6454) of an http(s) URL without path, query or user info, else null. */
+  static String origin(String text) {
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      return null;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
+        || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      return null;
+    }
+    int port = uri.getPort();
+    if (port == 0 || port > 65_535) {
+      return null;
+    }
+    boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+  }
+
+  /** Cluster members: "host" or "host:port" each, as Hazelcast's TCP-IP join takes them. */
+  static List<String> members(String key, List<Object> items) {
+    List<String> out = new ArrayList<>();
+    for (Object item : items) {
+      if (!(item instanceof String s) || s.isBlank() || !s.trim().matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
+        throw new ConfigException(key, "must be a list of host or host:port strings, got " + show(item));
+      }
+      String member = s.trim();
+      int colon = member.lastIndexOf(':');
+      if (colon > 0 && !member.endsWith("]") && member.indexOf(':') == colon) {
+        String port = member.substring(colon + 1);
+        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535) {
+          throw new ConfigException(key, "bad port in member " + show(item));
+        }
+      }
+      out.add(member);
+    }
+    return List.copyOf(out);
+  }
+  static List<FaninConfig.ApiKey> apiKeys(String key, List<Object> items) {
+    List<FaninConfig.ApiKey> out = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      String at = key + "[" + i + "]";
+      Object item = items.get(i);
+      if (!(item instanceof JsonObject k)) {
+        throw new ConfigException(at, "must be an object {\"id\", \"sha256\", \"scopes\"}");
+      }
+      for (String field : k.fieldNames()) {
+        if (!Set.of("id", "sha256", "scopes").contains(field)) {
+          throw new ConfigException(at + "." + field, "unknown key");
+        }
+      }
+      if (!(k.getValue("id") instanceof String id) || !id.matches("[A-Za-z0-9_.-]{1,64}") || !ids.add(id)) {
+        throw new ConfigException(at + ".id", "must be a unique name of 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'");
+      }
+      if (!(k.getValue("sha256") instanceof String hex) || !hex.matches("[0-9a-fA-F]{64}")) {
+        throw new ConfigException(at + ".sha256", "must be the SHA-256 of the key as 64 hex digits (never the key itself)");
+      }
+      Set<String> scopes = new HashSet<>();
+      if (!(k.getValue("scopes") instanceof JsonArray list) || list.isEmpty()) {
+        throw new ConfigException(at + ".scopes", "must list one or more of " + SCOPES);
+      }
+      for (Object scope : list) {
+        if (!(scope instanceof String sc) || !SCOPES.contains(sc)) {
+          throw new ConfigException(at + ".scopes", "must list only " + SCOPES + ", got " + show(scope));
+        }
+        scopes.add(sc);
+      }
+      out.add(new FaninConfig.ApiKey(id, HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT)), Set.copyOf(scopes)));
+    }
+    return List.copyOf(out);
+  }
+  /**
+   * "*" or origins as a browser sends them in Origin: http or https, a host, an optional port, nothing
+   * else. Kept in that serialised form (lower case, no default port) so that a header can be compared
+   * as it comes.
+   */
+  static List<String> origins(String key, List<Object> items) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Object o : items) {
+      if (o instanceof String s && s.trim().equals("*")) {
+        out.add("*");
+        continue;
+      }
+      String origin = o instanceof String s ? origin(s.trim()) : null;
+      if (origin == null) {
+        throw new ConfigException(key, "must hold \"*\" or origins such as https://app.example.com "
+            + "(http or https, a host and an optional port; no path), got " + show(o));
+      }
+      out.add(origin);
+    }
+    return List.copyOf(out);
+  }
+  static List<String> schemes(String key, List<Object> items) {
+    List<String> out = new ArrayList<>();
+    for (Object o : items) {
+      if (!(o instanceof String s) || !(s.equalsIgnoreCase("http") || s.equalsIgnoreCase("https"))) {
+        throw new ConfigException(key, "may contain only \"http\" and \"https\", got " + show(o));
+      }
+      out.add(s.toLowerCase(Locale.ROOT));
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException(key, "must allow at least one scheme");
+    }
+    return List.copyOf(out);
+  }
+  static List<String> hostPatterns(String key, List<Object> items) {
+    List<String> out = new ArrayList<>();
+    for (Object o : items) {
+      if (!(o instanceof String s) || !s.matches("(\\*\\.)?[A-Za-z0-9_.:\\[\\]-]+")) {
+        throw new ConfigException(key, "must hold host names, IP addresses or *.domain patterns, got " + show(o));
+      }
+      out.add(s.toLowerCase(Locale.ROOT));
+    }
+    return List.copyOf(out);
+  }
+  /** HTTP header names (tokens), compared case-insensitively. */
+  static List<String> headerNames(String key, List<Object> items) {
+    List<String> out = new ArrayList<>();
+    for (Object o : items) {
+      if (!(o instanceof String s) || !s.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}")) {
+        throw new ConfigException(key, "must hold HTTP header names, got " + show(o));
+      }
+      out.add(s.toLowerCase(Locale.ROOT));
+    }
+    return List.copyOf(out);
+  }
+  static List<Integer> ports(String key, List<Object> items) {
+    List<Integer> out = new ArrayList<>();
+    for (Object o : items) {
+      Object v = o instanceof String s && s.matches("[0-9]{1,5}") ? Integer.valueOf(s) : o;
+      if (!(v instanceof Number n) || n.intValue() < 1 || n.intValue() > 65_535 || n.doubleValue() != n.intValue()) {
+        throw new ConfigException(key, "must hold port numbers from 1 to 65535, got " + show(o));
+      }
+      out.add(n.intValue());
+    }
+    return List.copyOf(out);
+  }
+  private static String show(Object v) {
+    return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+  }
+}
