@@ -61,7 +61,8 @@ public final class Aggregation {
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     for (int i = 0; i < n; i++) {
       contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted())
-          .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(spec.sources().get(i).cache());
+          .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(spec.sources().get(i).cache())
+          .redirects(spec.sources().get(i).secretHeaders(), spec.sources().get(i).keepBodyOnRedirect());
     }
   }
 

@@ -31,7 +31,8 @@ public final class DefinitionParser {
   private static final Set<String> DEFINITION_FIELDS =
       Set.of("sources", "deadlineMs", "concurrency", "merge");
   private static final Set<String> SOURCE_FIELDS = Set.of("id", "url", "method", "headers", "body",
-      "timeoutMs", "retries", "optional", "format", "select", "fields", "cache");
+      "timeoutMs", "retries", "optional", "format", "select", "fields", "cache", "secretHeaders",
+      "keepBodyOnRedirect");
   static final int MAX_FIELDS = 64;
   static final int MAX_MERGE_LIMIT = 10_000;
   static final Set<HttpMethod> METHODS =
@@ -136,6 +137,8 @@ public final class DefinitionParser {
     SourceFormat format = SourceFields.format(json.getValue("format"), at + "/format", errors);
     Projection projection = SourceFields.projection(json, at, format, errors);
     CacheSpec cache = cache(json.getValue("cache"), at + "/cache", errors);
+    Set<String> secretHeaders = SourceFields.secretHeaders(json.getValue("secretHeaders"), at + "/secretHeaders", errors);
+    boolean keepBodyOnRedirect = bool(json, "keepBodyOnRedirect", at, errors);
     Buffer body = null;
     String contentType = null;
     if (json.containsKey("body")) {
@@ -154,7 +157,7 @@ public final class DefinitionParser {
       return null;
     }
     return new SourceSpec(id, url, method, headers, body, contentType, timeout, retries, optional,
-        format, projection, cache);
+        format, projection, cache, secretHeaders, keepBodyOnRedirect);
   }
 
   private CacheSpec cache(Object value, String at, List<FieldError> errors) {

@@ -28,6 +28,26 @@ import java.util.function.Supplier;
 final class SourceFields {
   private SourceFields() {}
 
+  /** Header names the source marks as credentials, lower case; none when absent. */
+  static Set<String> secretHeaders(Object value, String at, List<FieldError> errors) {
+    if (value == null) {
+      return Set.of();
+    }
+    if (!(value instanceof JsonArray names) || names.size() > DefinitionParser.MAX_HEADERS) {
+      errors.add(new FieldError(at, "must be an array of at most " + DefinitionParser.MAX_HEADERS + " header names"));
+      return Set.of();
+    }
+    Set<String> out = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      if (!(names.getValue(i) instanceof String name) || !DefinitionParser.TOKEN.matcher(name).matches()) {
+        errors.add(new FieldError(at + "/" + i, "must be a header name"));
+      } else {
+        out.add(name.toLowerCase(Locale.ROOT));
+      }
+    }
+    return Set.copyOf(out);
+  }
+
 
   static SourceFormat format(Object value, String at, List<FieldError> errors) {
     if (value == null) {

@@ -11,6 +11,8 @@ import java.net.URI;
  * @param body the request body to send, already encoded; null when there is none
  * @param contentType the body's media type; null when there is no body
  * @param projection select/fields applied to a JSON answer
+ * @param secretHeaders headers (lower case) the source marks as credentials: never sent to another origin
+ * @param keepBodyOnRedirect whether a 307/308 to another origin may carry the body
  */
 public record SourceSpec(
     String id,
@@ -24,4 +26,6 @@ public record SourceSpec(
     boolean optional,
     SourceFormat format,
     Projection projection,
-    CacheSpec cache) {}
+    CacheSpec cache,
+    java.util.Set<String> secretHeaders,
+    boolean keepBodyOnRedirect) {}

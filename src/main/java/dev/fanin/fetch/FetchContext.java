@@ -2,6 +2,7 @@ package dev.fanin.fetch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import dev.fanin.definition.CacheSpec;
 
 /**
@@ -22,6 +23,8 @@ public final class FetchContext {
   private String requestId;
   private String via;
   private String client;
+  private Set<String> secretHeaders = Set.of();
+  private boolean keepBodyOnRedirect;
   private String waitingFor;
   private long waitingSinceNanos;
   private CacheSpec cacheSpec;
@@ -82,6 +85,24 @@ public final class FetchContext {
 
   public String client() {
     return client;
+  }
+
+  /**
+   * What this source allows a redirect to another origin to carry: headers it marked as secret are
+   * dropped with the usual credentials, and its body only when it opted in.
+   */
+  public FetchContext redirects(Set<String> secretHeaders, boolean keepBodyOnRedirect) {
+    this.secretHeaders = secretHeaders;
+    this.keepBodyOnRedirect = keepBodyOnRedirect;
+    return this;
+  }
+
+  public Set<String> secretHeaders() {
+    return secretHeaders;
+  }
+
+  public boolean keepBodyOnRedirect() {
+    return keepBodyOnRedirect;
   }
 
   /** Marks that this source waits for an origin's turn (null: it stopped waiting). */

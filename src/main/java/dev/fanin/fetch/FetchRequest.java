@@ -50,6 +50,11 @@ public record FetchRequest(
         keepsBody ? contentType : null, timeoutMs, retries, null, context);
   }
 
+  /** The same request without its body. */
+  public FetchRequest withoutBody() {
+    return new FetchRequest(sourceId, method, url, headers, null, null, timeoutMs, retries, server, context);
+  }
+
   /** The same request with another context (a copy for another event loop). */
   public FetchRequest withContext(FetchContext other) {
     return new FetchRequest(sourceId, method, url, headers, body, contentType, timeoutMs, retries, server, other);

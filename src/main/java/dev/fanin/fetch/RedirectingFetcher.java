@@ -69,13 +69,20 @@ public final class RedirectingFetcher implements Fetcher {
   private FetchRequest redirected(FetchRequest request, int status, URI target) {
     boolean toGet = status == 303 || ((status == 301 || status == 302) && request.method() == HttpMethod.POST);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
-    if (!Origins.of(target).equals(Origins.of(request.url()))) {
+    boolean leavesOrigin = !Origins.of(target).equals(Origins.of(request.url()));
+    if (leavesOrigin) {
       CREDENTIALS.forEach(headers::remove);
       credentialHeaders.get().forEach(headers::remove);
+      request.context().secretHeaders().forEach(headers::remove);
     }
-    if (toGet) {
+    // a body goes to another origin only when the source says so (a 307/308 would carry it)
+    boolean dropBody = toGet || (leavesOrigin && request.body() != null && !request.context().keepBodyOnRedirect());
+    if (dropBody) {
       headers.remove("Content-Type");
     }
-    return request.redirectedTo(target, toGet ? HttpMethod.GET : request.method(), headers);
+    HttpMethod next = toGet ? HttpMethod.GET : request.method();
+    return dropBody && !toGet
+        ? request.redirectedTo(target, next, headers).withoutBody()
+        : request.redirectedTo(target, next, headers);
   }
 }

@@ -4,6 +4,7 @@ import static dev.fanin.testing.FaninHarness.definition;
 import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanin.testing.FakeUpstream;
 import dev.fanin.testing.FaninHarness;
@@ -66,5 +67,38 @@ class RedirectCredentialsTest {
     ResilienceTest.only(fanin.aggregate(definition(source("s", url).put("headers", credentials()))));
     assertEquals("t", first.lastRequest().headers().get("X-Partner-Token"));
     assertEquals("Bearer a", first.lastRequest().headers().get("Authorization"));
+  }
+
+  @Test
+  void headersTheSourceMarksSecretAreDroppedToo() {
+    String target = other.url("landed=3");
+    String url = first.url("status=307&redirect=" + URLEncoder.encode(target, StandardCharsets.UTF_8));
+    JsonObject source = source("s", url).put("headers", credentials().put("X-Mine", "secret"))
+        .put("secretHeaders", new JsonArray().add("x-mine"));
+    ResilienceTest.only(fanin.aggregate(definition(source)));
+    assertNull(other.lastRequest().headers().get("X-Mine"));
+    assertEquals("keep", other.lastRequest().headers().get("X-Trace"));
+  }
+
+  @Test
+  void aBodyFollowsARedirectToAnotherOriginOnlyWhenTheSourceSaysSo() {
+    String target = other.url("landed=4");
+    String url = first.url("status=307&redirect=" + URLEncoder.encode(target, StandardCharsets.UTF_8));
+    JsonObject post = source("s", url).put("method", "POST").put("body", new JsonObject().put("card", "4111"));
+    ResilienceTest.only(fanin.aggregate(definition(post)));
+    assertEquals("POST", other.lastRequest().method());
+    assertTrue(other.lastRequest().body() == null || other.lastRequest().body().isEmpty(),
+        "the body crossed: " + other.lastRequest().body());
+    ResilienceTest.only(fanin.aggregate(definition(post.copy().put("keepBodyOnRedirect", true))));
+    assertEquals("{\"card\":\"4111\"}", other.lastRequest().body());
+  }
+
+  @Test
+  void aBodyFollowsARedirectWithinTheOrigin() {
+    String target = first.url("landed=5");
+    String url = first.url("status=307&redirect=" + URLEncoder.encode(target, StandardCharsets.UTF_8));
+    ResilienceTest.only(fanin.aggregate(definition(source("s", url).put("method", "POST")
+        .put("body", new JsonObject().put("a", 1)))));
+    assertEquals("{\"a\":1}", first.lastRequest().body());
   }
 }
