@@ -4,7 +4,7 @@ import dev.fanin.aggregate.AggregateSummary;
 import dev.fanin.aggregate.Aggregator;
 import dev.fanin.aggregate.OverloadedException;
 import dev.fanin.aggregate.RunInfo;
-import dev.fanin.aggregate.Timeline;
+import dev.fanin.feedparse.CanonicalLinks;
 import dev.fanin.cluster.PollerView;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.write.AggregateDocument;
@@ -289,7 +289,7 @@ final class FeedScheduler {
     if (item.getValue("id") instanceof String id) {
       keys.add("id:" + id);
     }
-    String canonical = item.getValue("link") instanceof String link ? Timeline.canonicalLink(link) : null;
+    String canonical = item.getValue("link") instanceof String link ? CanonicalLinks.of(link) : null;
     if (canonical != null) {
       keys.add("link:" + canonical);
     }
