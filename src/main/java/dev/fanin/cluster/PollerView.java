@@ -19,8 +19,4 @@ public final class PollerView {
   public List<String> feeds() {
     return polling.stream().sorted().toList();
   }
-
-  public boolean polls(String feed) {
-    return polling.contains(feed);
-  }
 }
