@@ -16,6 +16,8 @@ public final class FeedAddresses {
    * "unscheduled").
    */
   public static final String EVENT_HEADER = "fanin-event";
+  /** The node that served a registry request, or published a run or a registry change. */
+  public static final String NODE_HEADER = "fanin-node";
 
   private FeedAddresses() {}
 
