@@ -1,5 +1,6 @@
 package dev.fanin.aggregate;
 
+import dev.fanin.feedparse.CanonicalLinks;
 import dev.fanin.feedparse.FeedItem;
 import dev.fanin.feedparse.FeedParseException;
 import dev.fanin.feedparse.FeedParser;
@@ -42,7 +43,7 @@ public final class FeedParserDecoder implements FeedDecoder {
     for (int i = 0; i < feed.items().size(); i++) {
       FeedItem item = feed.items().get(i);
       JsonObject itemJson = json.getJsonArray("items").getJsonObject(i);
-      items.add(new FeedItemRef(item.id(), Timeline.canonicalLink(item.link()), Timeline.dateOf(itemJson), itemJson));
+      items.add(new FeedItemRef(item.id(), CanonicalLinks.of(item.link()), Timeline.dateOf(itemJson), itemJson));
     }
     return new Decoded(new SourceData.Json(json.toBuffer()), List.of(), List.copyOf(items));
   }

@@ -2,15 +2,8 @@ package dev.fanin.aggregate;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * Merges the items of several feeds into one timeline: newest first (stable for equal dates, items
@@ -18,9 +11,6 @@ import java.util.Set;
  * with the id of its source.
  */
 public final class Timeline {
-  private static final Set<String> TRACKING = Set.of("fbclid", "gclid", "dclid", "msclkid", "mc_cid",
-      "mc_eid", "_hsenc", "_hsmi", "igshid", "yclid", "ref_src", "spm");
-
   private Timeline() {}
 
   /** One source's items, in document order. */
@@ -33,41 +23,6 @@ public final class Timeline {
       collector.add(sources.get(i).sourceId(), i, sources.get(i).items());
     }
     return collector.result();
-  }
-
-  /**
-   * A link in canonical form: lower-case scheme and host, no default port, no fragment, and no
-   * tracking parameters (utm_*, fbclid, gclid and the like). Null for a link that is not a URL.
-   */
-  public static String canonicalLink(String link) {
-    if (link == null || link.isBlank()) {
-      return null;
-    }
-    try {
-      URI uri = new URI(link.trim());
-      if (uri.getScheme() == null || uri.getRawAuthority() == null) {
-        return link.trim();
-      }
-      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-      String host = uri.getHost() == null ? uri.getRawAuthority().toLowerCase(Locale.ROOT)
-          : uri.getHost().toLowerCase(Locale.ROOT);
-      int port = uri.getPort();
-      boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
-      StringBuilder query = new StringBuilder();
-      if (uri.getRawQuery() != null) {
-        for (String pair : uri.getRawQuery().split("&")) {
-          String name = pair.split("=", 2)[0].toLowerCase(Locale.ROOT);
-          if (pair.isEmpty() || name.startsWith("utm_") || TRACKING.contains(name)) {
-            continue;
-          }
-          query.append(query.length() == 0 ? "?" : "&").append(pair);
-        }
-      }
-      String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-      return scheme + "://" + host + (defaultPort ? "" : ":" + port) + path + query;
-    } catch (URISyntaxException e) {
-      return link.trim();
-    }
   }
 
   /** The item's date for ordering: published, else updated, else null. */

@@ -6,7 +6,6 @@ import dev.fanin.aggregate.Aggregator;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.definition.InvalidDefinitionException;
-import dev.fanin.feeds.FeedAddresses;
 import dev.fanin.feeds.FeedRuns;
 import dev.fanin.write.AggregateDocument;
 import dev.fanin.write.BusStreamWriter;
@@ -30,6 +29,10 @@ import java.util.List;
  * Failures are ReplyExceptions whose code is the HTTP status the same request would get.
  */
 public final class BusIntake {
+  /** Where aggregations are asked for: a definition, or {"feed", "params"}. */
+  public static final String AGGREGATE = "fanin.aggregate";
+  /** On a request to fanin.aggregate: send each result to this address as it completes. */
+  public static final String STREAM_TO_HEADER = "stream-to";
   private static final Logger LOG = LoggerFactory.getLogger(BusIntake.class);
   private final EventBus bus;
   private final Aggregator aggregator;
@@ -46,7 +49,7 @@ public final class BusIntake {
   }
 
   public MessageConsumer<Object> register() {
-    return bus.consumer(FeedAddresses.AGGREGATE, this::handle);
+    return bus.consumer(AGGREGATE, this::handle);
   }
 
   private void handle(Message<Object> message) {
@@ -81,7 +84,7 @@ public final class BusIntake {
   }
 
   private void run(Message<Object> message, AggregationSpec spec) {
-    String streamTo = message.headers().get(FeedAddresses.STREAM_TO_HEADER);
+    String streamTo = message.headers().get(STREAM_TO_HEADER);
     if (streamTo != null) {
       Aggregation aggregation = aggregator.start(spec, new BusStreamWriter(bus, streamTo), info(message));
       aggregation.summary().onSuccess(s -> message.reply(new JsonObject(ResultJson.summary(s)), servedBy()));

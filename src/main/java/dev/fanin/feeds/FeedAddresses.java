@@ -11,13 +11,13 @@ public final class FeedAddresses {
   public static final String RUNS = "fanin.feeds.runs";
   /** Internal: a node announces a registry change it made, so that the others persist it. */
   public static final String CHANGED = "fanin.feeds.changed";
-  public static final String AGGREGATE = "fanin.aggregate";
-  public static final String STREAM_TO_HEADER = "stream-to";
   /**
    * On a message to fanin.feed.{name} that is not a run: why the feed's runs ended ("deleted" or
    * "unscheduled").
    */
   public static final String EVENT_HEADER = "fanin-event";
+  /** The node that served a registry request, or published a run or a registry change. */
+  public static final String NODE_HEADER = "fanin-node";
 
   private FeedAddresses() {}
 

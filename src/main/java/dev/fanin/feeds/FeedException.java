@@ -1,15 +1,31 @@
 package dev.fanin.feeds;
 
-/** A registry refusal with the HTTP status it maps to (404, 409, 412, ...). */
+/** A registry refusal: why, as a {@link Reason}, and what, in the sender's words. */
 public final class FeedException extends RuntimeException {
-  private final int status;
-
-  public FeedException(int status, String message) {
-    super(message, null, false, false);
-    this.status = status;
+  /** Why the registry refused; {@link FeedBusApi} gives each its failure code. */
+  public enum Reason {
+    /** The request is malformed: a bad name, a definition that is not an object. */
+    INVALID,
+    /** No such feed, or no run of it yet. */
+    NOT_FOUND,
+    /** An operator feed: the API cannot change it. */
+    READ_ONLY,
+    /** The registry holds feeds.maxFeeds feeds already. */
+    FULL,
+    /** Others kept changing the feed while this change was tried. */
+    BUSY,
+    /** If-Match does not name the current version. */
+    NOT_CURRENT
   }
 
-  public int status() {
-    return status;
+  private final Reason reason;
+
+  public FeedException(Reason reason, String message) {
+    super(message, null, false, false);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
   }
 }

@@ -49,6 +49,11 @@ public record FeedRecord(String name, long rev, long updatedAt, boolean readOnly
     return encode().compareTo(other.encode()) > 0;
   }
 
+  /** Whether both are one version: the same shared form, byte for byte, as compare-and-set sees it. */
+  public boolean sameVersion(FeedRecord other) {
+    return this == other || (other != null && encode().equals(other.encode()));
+  }
+
   /** The shared form: compact JSON, compared byte for byte by compare-and-set. */
   public String encode() {
     JsonObject json = new JsonObject().put("rev", rev).put("updatedAt", updatedAt);

@@ -2,6 +2,7 @@ package dev.fanin.feeds;
 
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,7 +78,8 @@ public final class FeedRunHub {
     return runs == null ? List.of() : runs.after(id);
   }
 
-  io.vertx.core.json.JsonObject latest(String feed) {
+  /** The latest run of a feed, or null. */
+  JsonObject latest(String feed) {
     RecentRuns runs = recent.get(feed);
     return runs == null ? null : runs.latest();
   }

@@ -1,20 +1,37 @@
 package dev.fanin.feeds;
 
 import dev.fanin.definition.AggregationSpec;
+import dev.fanin.definition.FieldError;
 import dev.fanin.definition.InvalidDefinitionException;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Turns "run feed X with these params" into an {@link AggregationSpec}, asking the registry over
- * the event bus for the feed. Used by the HTTP and event-bus intakes alike.
+ * the event bus for the feed. Used by the HTTP and event-bus intakes alike; each keeps the feeds it
+ * ran lately parsed, by version (etag), so that a run does not validate its feed again.
  */
 public final class FeedRuns {
+  /** Requests go to this process's own registry, see {@link #ask}. */
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(10_000);
+  /** The most feeds kept parsed; the least recently run is parsed again when it comes back. */
+  static final int MAX_PARSED = 256;
   private final EventBus bus;
   private final FeedDefinitionParser parser;
+  private final Map<String, Feed> parsed = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Feed> eldest) {
+      return size() > MAX_PARSED;
+    }
+  };
 
   public FeedRuns(EventBus bus, FeedDefinitionParser parser) {
     this.bus = bus;
@@ -23,10 +40,20 @@ public final class FeedRuns {
 
   /** Fails with a ReplyException (404) for an unknown feed or InvalidDefinitionException for bad params. */
   public Future<AggregationSpec> resolve(String name, Map<String, String> params) {
-    return ask(FeedAddresses.GET, new JsonObject().put("name", name)).map(feedJson -> {
-      Feed feed = parser.parse(name, feedJson.getJsonObject("definition"), feedJson.getBoolean("readOnly", false));
-      return parser.resolve(feed, params);
-    });
+    return ask(FeedAddresses.GET, new JsonObject().put("name", name))
+        .map(feedJson -> parser.resolve(feed(name, feedJson), params));
+  }
+
+  /** The feed the registry answered with, parsed once per version. */
+  private synchronized Feed feed(String name, JsonObject feedJson) {
+    boolean readOnly = feedJson.getBoolean("readOnly", false);
+    Feed known = parsed.get(name);
+    if (known != null && known.readOnly() == readOnly && known.etag().equals(feedJson.getString("etag"))) {
+      return known;
+    }
+    Feed feed = parser.parse(name, feedJson.getJsonObject("definition"), readOnly);
+    parsed.put(name, feed);
+    return feed;
   }
 
   /**
@@ -39,26 +66,22 @@ public final class FeedRuns {
     return bus.<JsonObject>request(address, body, LOCAL).map(Message::body);
   }
 
-  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL =
-      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true).setSendTimeout(10_000);
-
   /** Reads a JSON object of parameter values: strings, numbers and booleans are accepted. */
   public static Map<String, String> params(Object value) {
     if (value == null) {
       return Map.of();
     }
     if (!(value instanceof JsonObject json)) {
-      throw new InvalidDefinitionException(java.util.List.of(
-          new dev.fanin.definition.FieldError("/params", "must be an object of parameter values")));
+      throw new InvalidDefinitionException(List.of(new FieldError("/params", "must be an object of parameter values")));
     }
-    Map<String, String> out = new java.util.HashMap<>();
-    java.util.List<dev.fanin.definition.FieldError> errors = new java.util.ArrayList<>();
+    Map<String, String> out = new HashMap<>();
+    List<FieldError> errors = new ArrayList<>();
     for (Map.Entry<String, Object> e : json) {
       Object v = e.getValue();
       if (v instanceof String || v instanceof Number || v instanceof Boolean) {
         out.put(e.getKey(), v.toString());
       } else {
-        errors.add(new dev.fanin.definition.FieldError("/params/" + e.getKey(), "must be a string, number or boolean"));
+        errors.add(new FieldError("/params/" + e.getKey(), "must be a string, number or boolean"));
       }
     }
     if (!errors.isEmpty()) {

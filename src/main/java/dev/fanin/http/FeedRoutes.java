@@ -8,6 +8,7 @@ import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedRuns;
 import dev.fanin.write.StreamFormat;
 import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -68,8 +69,6 @@ final class FeedRoutes {
     String name = ctx.pathParam("name");
     Buffer body = ctx.body().buffer();
     JsonObject definition = StrictJson.parseObject(body == null ? Buffer.buffer() : body);
-    // validated here too, so an HTTP client gets every field error with its pointer
-    parser.parse(name, definition, false);
     JsonObject request = new JsonObject().put("name", name).put("definition", definition);
     String ifMatch = ctx.request().getHeader("If-Match");
     if (ifMatch != null) {
@@ -82,7 +81,23 @@ final class FeedRoutes {
         response.setStatusCode(201).putHeader("Location", "/v1/feeds/" + name);
       }
       ctx.json(feed);
-    }).onFailure(ctx::fail);
+    }).onFailure(failure -> ctx.fail(withFieldErrors(failure, name, definition)));
+  }
+
+  /**
+   * The registry validates a definition once, as it takes it. Its refusal carries only the message,
+   * so a refused definition is parsed here again to give the client every field error with its
+   * pointer.
+   */
+  private Throwable withFieldErrors(Throwable failure, String name, JsonObject definition) {
+    if (failure instanceof ReplyException refused && refused.failureCode() == 400) {
+      try {
+        parser.parse(name, definition, false);
+      } catch (InvalidDefinitionException invalid) {
+        return invalid;
+      }
+    }
+    return failure;
   }
 
   private void delete(RoutingContext ctx) {

@@ -1,8 +1,8 @@
 package dev.fanin.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.fanin.feedparse.CanonicalLinks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class TimelineTest {
   static FeedItemRef item(String id, String link, String date) {
     JsonObject json = new JsonObject().put("id", id).put("link", link).put("published", date);
-    return new FeedItemRef(id, Timeline.canonicalLink(link), date == null ? null : Instant.parse(date), json);
+    return new FeedItemRef(id, CanonicalLinks.of(link), date == null ? null : Instant.parse(date), json);
   }
 
   static List<String> ids(JsonArray items) {
@@ -45,13 +45,5 @@ class TimelineTest {
         item("1", "http://a/1", "2024-01-01T00:00:01Z"), item("2", "http://a/2", "2024-01-01T00:00:02Z"),
         item("3", "http://a/3", "2024-01-01T00:00:03Z")))), 2);
     assertEquals(List.of("3@a", "2@a"), ids(merged));
-  }
-
-  @Test
-  void canonicalLinks() {
-    assertEquals("https://example.com/a?x=1", Timeline.canonicalLink("HTTPS://Example.COM:443/a?utm_medium=x&x=1&gclid=9#frag"));
-    assertEquals("http://example.com:8080/", Timeline.canonicalLink("http://example.com:8080"));
-    assertEquals("urn:x", Timeline.canonicalLink("urn:x"));
-    assertNull(Timeline.canonicalLink(" "));
   }
 }
