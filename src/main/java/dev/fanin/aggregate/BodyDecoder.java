@@ -78,7 +78,34 @@ public final class BodyDecoder {
       return reencode(utf8);
     }
     validate(utf8);
-    return new SourceData.Json(utf8);
+    return new SourceData.Json(oneLine(utf8));
+  }
+
+  /**
+   * The JSON on one line: line breaks between tokens become spaces (valid JSON has none inside a
+   * string), so that a pretty-printed answer spliced into an NDJSON line or an SSE event cannot
+   * break it. Copies only when there is a line break.
+   */
+  static Buffer oneLine(Buffer utf8) {
+    int length = utf8.length();
+    int i = 0;
+    while (i < length) {
+      byte b = utf8.getByte(i);
+      if (b == '\n' || b == '\r') {
+        break;
+      }
+      i++;
+    }
+    if (i == length) {
+      return utf8;
+    }
+    byte[] bytes = utf8.getBytes();
+    for (; i < bytes.length; i++) {
+      if (bytes[i] == '\n' || bytes[i] == '\r') {
+        bytes[i] = ' ';
+      }
+    }
+    return Buffer.buffer(bytes);
   }
 
   /** Checks that the bytes are exactly one well-formed JSON value, forcing every string to decode. */

@@ -137,6 +137,21 @@ class StreamingTest {
   }
 
   @Test
+  void aPrettyPrintedUpstreamAnswerStaysOnOneLineOfTheStream() throws Exception {
+    String pretty = java.net.URLEncoder.encode("{\n  \"a\": [1,\r\n  2],\n  \"s\": \"x y\"\n}\n",
+        java.nio.charset.StandardCharsets.UTF_8);
+    List<Line> ndjson = stream(definition(source("p", upstream.url("body=" + pretty))), "application/x-ndjson", "",
+        new StringBuilder());
+    assertEquals(2, ndjson.size(), ndjson.toString());
+    JsonObject data = new JsonObject(ndjson.get(0).text()).getJsonObject("data");
+    assertEquals(new JsonObject().put("a", new io.vertx.core.json.JsonArray().add(1).add(2)).put("s", "x y"), data);
+    List<String> sse = stream(definition(source("p", upstream.url("body=" + pretty))), "text/event-stream", "",
+        new StringBuilder()).stream().map(Line::text).toList();
+    assertEquals(6, sse.size(), sse.toString());
+    assertTrue(sse.get(1).startsWith("data: {") && new JsonObject(sse.get(1).substring(6)).containsKey("data"));
+  }
+
+  @Test
   void aClientThatLeavesCancelsTheUpstreamRequests() throws Exception {
     upstream.resetCounters();
     CompletableFuture<Void> firstLine = new CompletableFuture<>();
