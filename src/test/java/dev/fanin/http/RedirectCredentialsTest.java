@@ -5,40 +5,20 @@ import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.fanin.testing.FakeUpstream;
-import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
+import dev.fanin.testing.FaninExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Credentials follow a redirect within an origin and never to another one. */
 class RedirectCredentialsTest {
-  static Vertx vertx;
-  static FakeUpstream first;
-  static FakeUpstream other;
-  static FaninHarness fanin;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    first = new FakeUpstream(vertx).start();
-    other = new FakeUpstream(vertx).start();
-    fanin = new FaninHarness(vertx, new JsonObject().put("cache", new JsonObject()
-        .put("credentialHeaders", new JsonArray().add("X-API-Key").add("X-Partner-Token"))));
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    first.stop();
-    other.stop();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject().put("cache", new JsonObject()
+      .put("credentialHeaders", new JsonArray().add("X-API-Key").add("X-Partner-Token"))))
+      .upstreams(2);
 
   static JsonObject credentials() {
     return new JsonObject().put("Authorization", "Bearer a").put("Cookie", "s=1").put("X-API-Key", "k")
@@ -47,24 +27,24 @@ class RedirectCredentialsTest {
 
   @Test
   void aRedirectToAnotherOriginDropsEveryCredentialHeader() {
-    String target = other.url("landed=1");
-    String url = first.url("status=307&redirect=" + URLEncoder.encode(target, StandardCharsets.UTF_8));
-    JsonObject result = ResilienceTest.only(fanin.aggregate(definition(source("s", url).put("headers", credentials()))));
+    String target = fixture.upstream(1).url("landed=1");
+    String url = fixture.upstream(0).url("status=307&redirect=" + URLEncoder.encode(target, StandardCharsets.UTF_8));
+    JsonObject result = ResilienceTest.only(fixture.fanin().aggregate(definition(source("s", url).put("headers", credentials()))));
     assertEquals("ok", result.getString("status"), result.encode());
-    var seen = other.lastRequest().headers();
+    var seen = fixture.upstream(1).lastRequest().headers();
     for (String header : new String[] {"Authorization", "Cookie", "X-API-Key", "X-Partner-Token"}) {
       assertNull(seen.get(header), header + " crossed to another origin");
     }
     assertEquals("keep", seen.get("X-Trace"));
-    assertEquals("k", first.lastRequest().headers().get("X-API-Key"), "the first origin got them");
+    assertEquals("k", fixture.upstream(0).lastRequest().headers().get("X-API-Key"), "the first origin got them");
   }
 
   @Test
   void aRedirectWithinTheOriginKeepsThem() {
-    String target = first.url("landed=2");
-    String url = first.url("status=307&redirect=" + URLEncoder.encode(target, StandardCharsets.UTF_8));
-    ResilienceTest.only(fanin.aggregate(definition(source("s", url).put("headers", credentials()))));
-    assertEquals("t", first.lastRequest().headers().get("X-Partner-Token"));
-    assertEquals("Bearer a", first.lastRequest().headers().get("Authorization"));
+    String target = fixture.upstream(0).url("landed=2");
+    String url = fixture.upstream(0).url("status=307&redirect=" + URLEncoder.encode(target, StandardCharsets.UTF_8));
+    ResilienceTest.only(fixture.fanin().aggregate(definition(source("s", url).put("headers", credentials()))));
+    assertEquals("t", fixture.upstream(0).lastRequest().headers().get("X-Partner-Token"));
+    assertEquals("Bearer a", fixture.upstream(0).lastRequest().headers().get("Authorization"));
   }
 }
