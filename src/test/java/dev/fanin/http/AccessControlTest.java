@@ -98,7 +98,7 @@ class AccessControlTest {
 
   @Test
   void aggregationsBeyondTheLimitAreShedWith503AndNothingStaysStuck() {
-    JsonObject slow = definition(source("a", fixture.upstream().url("delay=800")));
+    JsonObject slow = definition(source("a", fixture.upstream().url("delay=3000")));
     List<Future<HttpResponse<Buffer>>> running = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       running.add(fixture.fanin().client.request(HttpMethod.POST, "/v1/aggregate")
@@ -109,7 +109,8 @@ class AccessControlTest {
     long start = System.nanoTime();
     HttpResponse<Buffer> shed = call(HttpMethod.POST, "/v1/aggregate", "run-secret",
         definition(source("b", fixture.upstream().url(""))));
-    assertTrue((System.nanoTime() - start) / 1_000_000 < 500, "shedding must answer at once");
+    // at once, not once a running aggregation (3 s) has ended
+    assertTrue((System.nanoTime() - start) / 1_000_000 < 2_000, "shedding must answer at once");
     BadInputTest.assertProblem(shed, 503);
     assertEquals("1", shed.getHeader("Retry-After"));
     for (Future<HttpResponse<Buffer>> f : running) {

@@ -119,7 +119,8 @@ class TenantIsolationTest {
     long tookMs = (System.nanoTime() - started) / 1_000_000;
     assertEquals("ok", small.getString("status"), small.encode());
     // its own 10 ms plus about one request's turn (100 ms), not the 1.5 s of queue ahead of it
-    assertTrue(tookMs < 600, "the single source took " + tookMs + " ms");
+    // (the order of turns itself is OriginGateTest's, without a clock)
+    assertTrue(tookMs < 1_000, "the single source took " + tookMs + " ms");
     JsonObject bigResults = bigAnswer.await().bodyAsJsonObject().getJsonObject("results");
     for (String id : bigResults.fieldNames()) {
       assertEquals("ok", bigResults.getJsonObject(id).getString("status"), bigResults.getJsonObject(id).encode());
