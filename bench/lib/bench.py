@@ -28,6 +28,10 @@ from procs import Client, Proc, RssSampler  # noqa: E402
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
+# the one fake upstream, shared with the tests; run as a single-file program on the jar's Vert.x
+FAKE_UPSTREAM = os.path.join(ROOT, "src", "test", "java", "dev", "fanin", "testing", "FakeUpstream.java")
+# bytes of the JSON body a source asks the fake upstream for when a scenario does not say
+SMALL_BODY = 16
 
 FULL = {
     "fanout_ns": [4, 50, 200, 1000],
@@ -106,9 +110,7 @@ def spec_body(upstream_port, n, delay, concurrency, size=None, deadline_ms=None,
     srcs = []
     for i in range(n):
         d = delays[i] if delays else delay
-        url = "http://127.0.0.1:%d/%s%d?delay=%d" % (upstream_port, prefix, i, d)
-        if size:
-            url += "&size=%d" % size
+        url = "http://127.0.0.1:%d/%s%d?delay=%d&size=%d" % (upstream_port, prefix, i, d, size or SMALL_BODY)
         src = {"id": "%s%d" % (prefix, i), "url": url}
         if not cache:
             src["cache"] = False
@@ -179,7 +181,7 @@ def measure_floor(ports, delays, reps):
             xs = []
             for _ in range(reps + 1):
                 t0 = time.perf_counter()
-                c.request("GET", "/floor?delay=%d" % d)
+                c.request("GET", "/floor?delay=%d&size=%d" % (d, SMALL_BODY))
                 c.getresponse().read()
                 xs.append((time.perf_counter() - t0) * 1000.0)
             floor[d] = {"samples_ms": [round(x, 3) for x in xs[1:]], "median_ms": median(xs[1:])}
@@ -403,7 +405,7 @@ def scenario_throughput(cfg, ports, out, tmpdir):
     body = spec_body(ports["upstream"], 4, 0, 4, deadline_ms=10000, prefix="t", cache=False)
     res = {"threads": w["threads"], "connections": w["connections"], "duration_s": w["duration"],
            "warmup_s": w["warmup"], "sources": 4}
-    targets = [("upstream", "http://127.0.0.1:%d/x" % ports["upstream"], None),
+    targets = [("upstream", "http://127.0.0.1:%d/x?size=%d" % (ports["upstream"], SMALL_BODY), None),
                ("fanin", "http://127.0.0.1:%d/v1/aggregate" % ports["fanin"], body),
                ("aiohttp", "http://127.0.0.1:%d/v1/aggregate" % ports["aiohttp"], body),
                ("sequential", "http://127.0.0.1:%d/v1/aggregate" % ports["sequential"], body)]
@@ -425,7 +427,8 @@ def scenario_cache(cfg, ports, out, tmpdir):
     w = dict(cfg["wrk"])
     c = cfg["cache"]
     up = ports["upstream"]
-    srcs = [{"id": "c%d" % i, "url": "http://127.0.0.1:%d/cached%d?cc=max-age%%3D3600" % (up, i)} for i in range(4)]
+    srcs = [{"id": "c%d" % i, "url": "http://127.0.0.1:%d/cached%d?cc=max-age%%3D3600&size=%d" % (up, i, SMALL_BODY)}
+            for i in range(4)]
     body = json.dumps({"sources": srcs, "deadlineMs": 10000, "concurrency": 4}).encode()
     url = "http://127.0.0.1:%d/v1/aggregate" % ports["fanin"]
     warm = run_wrk(url, w, w["warmup"], wrk_post_lua(body, True), tmpdir)
@@ -441,8 +444,8 @@ def scenario_cache(cfg, ports, out, tmpdir):
         st, data = procs.http_get(up, "/__stats")
         return json.loads(data)["requests"]
 
-    single = json.dumps({"sources": [{"id": "s", "url": "http://127.0.0.1:%d/coalesce?delay=%d" % (
-        up, c["delay_ms"])}], "deadlineMs": 30000}).encode()
+    single = json.dumps({"sources": [{"id": "s", "url": "http://127.0.0.1:%d/coalesce?delay=%d&size=%d" % (
+        up, c["delay_ms"], SMALL_BODY)}], "deadlineMs": 30000}).encode()
 
     async def fire(n):
         conn = aiohttp.TCPConnector(limit=0)
@@ -609,7 +612,7 @@ def check_idle_connections(port, count):
         soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
         count = min(count, soft - 512)
     socks, ok1, ok2 = [], 0, 0
-    req = b"GET /idle?size=16 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    req = b"GET /idle?size=%d HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % SMALL_BODY
     t0 = time.monotonic()
     try:
         for _ in range(count):
@@ -901,7 +904,7 @@ def main(argv=None):
         up_cp = os.path.join(tmpdir, "vertx-classpath.jar")
         shutil.copyfile(jar, up_cp)
         up_src = os.path.join(tmpdir, "FakeUpstream.java")
-        shutil.copyfile(os.path.join(BENCH, "upstream", "FakeUpstream.java"), up_src)
+        shutil.copyfile(FAKE_UPSTREAM, up_src)
         up = Proc("upstream", ["java"] + upstream_opts + ["-cp", up_cp, up_src, str(ports["upstream"]),
                                                           "127.0.0.1", "2"], tmpdir, cwd=tmpdir)
         children.append(up)

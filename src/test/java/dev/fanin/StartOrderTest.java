@@ -9,43 +9,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fanin.config.ConfigLoader;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.http.ListenException;
-import dev.fanin.testing.FakeUpstream;
+import dev.fanin.testing.FaninExtension;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A start binds its port before anything reaches outside the process: no feed runs on a taken port. */
 class StartOrderTest {
   @TempDir Path dir;
-  Vertx vertx;
-  FakeUpstream upstream;
+  @RegisterExtension
+  final FaninExtension fixture = FaninExtension.withoutFanin();
   HttpServer squatter;
 
   @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    upstream = new FakeUpstream(vertx).start();
-    squatter = vertx.createHttpServer().requestHandler(r -> r.response().end()).listen(0, "127.0.0.1").await();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
+  void takePort() {
+    squatter = fixture.vertx().createHttpServer().requestHandler(r -> r.response().end()).listen(0, "127.0.0.1").await();
   }
 
   /** A scheduled operator feed on the fake upstream, due at once, with fanin on the given port. */
   FaninConfig withScheduledFeed(int port) throws Exception {
     Path conf = Files.createDirectories(dir.resolve("conf"));
     Files.writeString(conf.resolve("ticker.json"), new JsonObject()
-        .put("sources", new JsonArray().add(new JsonObject().put("id", "a").put("url", upstream.url("tick=1"))))
+        .put("sources", new JsonArray().add(new JsonObject().put("id", "a").put("url", fixture.upstream().url("tick=1"))))
         .put("schedule", new JsonObject().put("everyMs", 50)).encode());
     return ConfigLoader.fromJson(new JsonObject()
         .put("http", new JsonObject().put("port", port).put("instances", 2))
@@ -56,7 +48,7 @@ class StartOrderTest {
   @Test
   void aTakenPortFailsTheStartNamingTheAddressAndNoFeedRuns() throws Exception {
     int taken = squatter.actualPort();
-    Fanin fanin = new Fanin(vertx, withScheduledFeed(taken));
+    Fanin fanin = new Fanin(fixture.vertx(), withScheduledFeed(taken));
     Future<Fanin> started = fanin.start();
     assertTrue(eventually(10_000, started::isComplete), "the start did not end");
     assertTrue(started.failed(), "started on a taken port");
@@ -65,16 +57,16 @@ class StartOrderTest {
     assertEquals(0, fanin.port(), "nothing listens");
     // the feed is due 1 ms after the registry loaded it and every 50 ms after: give a run time to show
     Thread.sleep(500);
-    assertEquals(0, upstream.requests.get(), "a scheduled feed ran although fanin could not listen");
+    assertEquals(0, fixture.upstream().requests.get(), "a scheduled feed ran although fanin could not listen");
   }
 
   @Test
   void theSameFeedRunsOnceThePortIsBound() throws Exception {
     // the other half of the test above: the feed is valid and due, so its silence there is the start order's
-    Fanin fanin = new Fanin(vertx, withScheduledFeed(0));
+    Fanin fanin = new Fanin(fixture.vertx(), withScheduledFeed(0));
     fanin.start().await();
     assertTrue(fanin.port() > 0);
-    assertTrue(eventually(5_000, () -> upstream.requests.get() > 0), "the scheduled feed never ran");
+    assertTrue(eventually(5_000, () -> fixture.upstream().requests.get() > 0), "the scheduled feed never ran");
     fanin.stop().await();
   }
 }

@@ -5,8 +5,7 @@ import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
+import dev.fanin.testing.FaninExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -15,31 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The demo as a newcomer uses it: the shipped examples on whatever port fanin listens on, with
  * private networks refused (the default), and flaky's breaker apart from the rest of the demo.
  */
 class DemoUpstreamTest {
-  static Vertx vertx;
-  static FaninHarness fanin;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    fanin = new FaninHarness(vertx, new JsonObject()
-        .put("upstream", new JsonObject().put("allowPrivateNetworks", false))
-        .put("breaker", new JsonObject().put("maxFailures", 2)));
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject()
+      .put("upstream", new JsonObject().put("allowPrivateNetworks", false))
+      .put("breaker", new JsonObject().put("maxFailures", 2)))
+      .upstreams(0);
 
   private static JsonObject example(String name) throws Exception {
     return new JsonObject(Files.readString(Path.of("conf", "examples", name)));
@@ -47,11 +34,11 @@ class DemoUpstreamTest {
 
   @Test
   void theShippedExamplesWorkOnAnyPort() throws Exception {
-    assertTrue(fanin.fanin.port() != 8080);
-    JsonObject markets = fanin.aggregate(example("markets.json")).bodyAsJsonObject();
+    assertTrue(fixture.fanin().fanin.port() != 8080);
+    JsonObject markets = fixture.fanin().aggregate(example("markets.json")).bodyAsJsonObject();
     assertEquals(true, markets.getBoolean("complete"), markets.encode());
     assertEquals("BTC", markets.getJsonObject("results").getJsonObject("btc").getJsonObject("data").getString("symbol"));
-    JsonObject timeline = fanin.aggregate(example("timeline.json")).bodyAsJsonObject();
+    JsonObject timeline = fixture.fanin().aggregate(example("timeline.json")).bodyAsJsonObject();
     assertEquals(true, timeline.getBoolean("complete"), timeline.encode());
     assertEquals(10, timeline.getJsonArray("items").size());
   }
@@ -70,19 +57,19 @@ class DemoUpstreamTest {
     for (int i = 0; i < 12; i++) {
       sources.add(source("f" + i, "http://flaky.demo.localhost/?i=" + i));
     }
-    fanin.aggregate(new JsonObject().put("sources", sources).put("concurrency", 1));
-    assertEquals("OPEN", fanin.fanin.breakers().forOrigin("http://flaky.demo.localhost:80").state().name());
-    JsonObject quote = fanin.aggregate(definition(source("q", "http://quotes.demo.localhost/ETH")))
+    fixture.fanin().aggregate(new JsonObject().put("sources", sources).put("concurrency", 1));
+    assertEquals("OPEN", fixture.fanin().fanin.breakers().forOrigin("http://flaky.demo.localhost:80").state().name());
+    JsonObject quote = fixture.fanin().aggregate(definition(source("q", "http://quotes.demo.localhost/ETH")))
         .bodyAsJsonObject().getJsonObject("results").getJsonObject("q");
     assertEquals("ok", quote.getString("status"), quote.encode());
   }
 
   @Test
   void aServiceAnswersOnlyOnItsOwnName() {
-    JsonObject result = fanin.aggregate(definition(source("x", "http://quotes.demo.localhost/")))
+    JsonObject result = fixture.fanin().aggregate(definition(source("x", "http://quotes.demo.localhost/")))
         .bodyAsJsonObject().getJsonObject("results").getJsonObject("x");
     assertEquals(404, result.getInteger("httpStatus"), result.encode());
-    result = fanin.aggregate(definition(source("x", "http://news.demo.localhost/v1/feeds")))
+    result = fixture.fanin().aggregate(definition(source("x", "http://news.demo.localhost/v1/feeds")))
         .bodyAsJsonObject().getJsonObject("results").getJsonObject("x");
     assertEquals(404, result.getInteger("httpStatus"), result.encode());
   }

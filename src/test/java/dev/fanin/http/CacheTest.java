@@ -5,9 +5,8 @@ import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FaninHarness;
+import dev.fanin.testing.FaninExtension;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -23,12 +22,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shared response cache: freshness, revalidation, stale-if-error, coalescing, keys, bounds. */
 class CacheTest {
-  static Vertx vertx;
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject()
+      .put("http", new JsonObject().put("instances", 2))
+      .put("cache", new JsonObject().put("maxBytes", 300_000))
+      .put("aggregate", new JsonObject().put("maxInFlight", 2000)))
+      .upstreams(0);
+
+  @BeforeAll
+  static void startUpstream() {
+    upstream = fixture.vertx().createHttpServer().requestHandler(CacheTest::handle);
+    upstream.listen(0, "127.0.0.1").await();
+  }
+
+  @AfterAll
+  static void stopUpstream() {
+    upstream.close().await();
+  }
   static HttpServer upstream;
-  static FaninHarness fanin;
   static final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   static final Map<String, String> lastIfNoneMatch = new ConcurrentHashMap<>();
   static final Map<String, Boolean> failing = new ConcurrentHashMap<>();
@@ -77,28 +92,10 @@ class CacheTest {
     };
     int delay = Integer.parseInt(req.getParam("delay", "0"));
     if (delay > 0) {
-      vertx.setTimer(delay, t -> answer.run());
+      fixture.vertx().setTimer(delay, t -> answer.run());
     } else {
       answer.run();
     }
-  }
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = vertx.createHttpServer().requestHandler(CacheTest::handle);
-    upstream.listen(0, "127.0.0.1").await();
-    fanin = new FaninHarness(vertx, new JsonObject()
-        .put("http", new JsonObject().put("instances", 2))
-        .put("cache", new JsonObject().put("maxBytes", 300_000))
-        .put("aggregate", new JsonObject().put("maxInFlight", 2000)));
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    upstream.close().await();
-    vertx.close().await();
   }
 
   static String url(String query) {
@@ -116,7 +113,7 @@ class CacheTest {
   }
 
   static JsonObject run(JsonObject src) {
-    return ResilienceTest.only(fanin.aggregate(definition(src)));
+    return ResilienceTest.only(fixture.fanin().aggregate(definition(src)));
   }
 
   @Test
@@ -230,8 +227,8 @@ class CacheTest {
   @Test
   void simultaneousIdenticalRequestsShareOneUpstreamRequestAndItsFailure() {
     String u = url("delay=1500");
-    io.vertx.ext.web.client.WebClient wide = io.vertx.ext.web.client.WebClient.create(vertx,
-        new io.vertx.ext.web.client.WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(fanin.fanin.port()),
+    io.vertx.ext.web.client.WebClient wide = io.vertx.ext.web.client.WebClient.create(fixture.vertx(),
+        new io.vertx.ext.web.client.WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(fixture.fanin().fanin.port()),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1000));
     List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
@@ -267,7 +264,7 @@ class CacheTest {
     for (int i = 0; i < 60; i++) {
       run(source("s", url("cc=max-age%3D600&size=20000")));
     }
-    long size = fanin.fanin.cache().weightedSize();
+    long size = fixture.fanin().fanin.cache().weightedSize();
     assertTrue(size <= 300_000, "cache holds " + size + " bytes");
     assertTrue(size > 100_000, "cache should hold something: " + size);
   }

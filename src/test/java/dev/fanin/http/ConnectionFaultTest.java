@@ -3,7 +3,7 @@ package dev.fanin.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FaninHarness;
+import dev.fanin.testing.FaninExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -18,32 +18,31 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Misbehaving clients: slowloris, and thousands of idle connections. */
 class ConnectionFaultTest {
-  static Vertx vertx;
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject().put("http", new JsonObject()
+      .put("instances", 2).put("requestHeadTimeoutMs", 1500)))
+      .upstreams(0);
+  /** The misbehaving clients' own Vert.x, so that their load is not fanin's event loops'. */
   static Vertx clients;
-  static FaninHarness fanin;
 
   @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
+  static void startClients() {
     clients = Vertx.vertx();
-    fanin = new FaninHarness(vertx, new JsonObject().put("http", new JsonObject()
-        .put("instances", 2).put("requestHeadTimeoutMs", 1500)));
   }
 
   @AfterAll
-  static void stop() {
-    fanin.stop();
+  static void stopClients() {
     clients.close().await();
-    vertx.close().await();
   }
 
   @Test
   void aClientTricklingItsHeadersIsCutOff() throws Exception {
     NetClient net = clients.createNetClient();
-    NetSocket socket = net.connect(fanin.fanin.port(), "127.0.0.1").await();
+    NetSocket socket = net.connect(fixture.fanin().fanin.port(), "127.0.0.1").await();
     CompletableFuture<Long> closedAt = new CompletableFuture<>();
     long start = System.nanoTime();
     socket.closeHandler(v -> closedAt.complete((System.nanoTime() - start) / 1_000_000));
@@ -60,12 +59,12 @@ class ConnectionFaultTest {
     NetClient net = clients.createNetClient(new NetClientOptions().setConnectTimeout(5000));
     List<Future<NetSocket>> sockets = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
-      sockets.add(net.connect(fanin.fanin.port(), "127.0.0.1"));
+      sockets.add(net.connect(fixture.fanin().fanin.port(), "127.0.0.1"));
     }
     Future.all(sockets).await();
     long start = System.nanoTime();
     for (int i = 0; i < 20; i++) {
-      assertEquals(200, fanin.client.request(HttpMethod.GET, "/health").send().await().statusCode());
+      assertEquals(200, fixture.fanin().client.request(HttpMethod.GET, "/health").send().await().statusCode());
     }
     long perRequest = (System.nanoTime() - start) / 1_000_000 / 20;
     assertTrue(perRequest < 100, "/health took " + perRequest + " ms per request");

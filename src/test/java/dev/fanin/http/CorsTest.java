@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanin.testing.FaninExtension;
 import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -18,16 +18,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** CORS for browser apps (http.cors.allowOrigins): preflights, exposed headers, and never a key less. */
 class CorsTest {
   static final String APP = "https://app.example.com";
   static final String DEV = "http://localhost:3000";
   static final String EVIL = "https://evil.example.com";
-  static Vertx vertx;
+
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withoutFanin().upstreams(0);
+
   /** Two allowed origins, with API keys. */
   static FaninHarness keyed;
   /** The default: no origins, no CORS. */
@@ -45,25 +48,16 @@ class CorsTest {
   }
 
   @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    keyed = new FaninHarness(vertx, new JsonObject()
+  static void startFanins() {
+    keyed = fixture.startFanin(new JsonObject()
         .put("http", cors(APP, DEV))
         .put("security", new JsonObject().put("requestsPerSecondPerKey", 1).put("burstPerKey", 5)
             .put("apiKeys", new JsonArray()
                 .add(key("reader", "read-secret", "feeds:read"))
                 .add(key("runner", "run-secret", "aggregate"))
                 .add(key("hasty", "hasty-secret", "feeds:read")))));
-    plain = new FaninHarness(vertx, new JsonObject());
-    any = new FaninHarness(vertx, new JsonObject().put("http", cors("*")));
-  }
-
-  @AfterAll
-  static void stop() {
-    keyed.stop();
-    plain.stop();
-    any.stop();
-    vertx.close().await();
+    plain = fixture.startFanin(new JsonObject());
+    any = fixture.startFanin(new JsonObject().put("http", cors("*")));
   }
 
   static HttpResponse<Buffer> preflight(FaninHarness fanin, String path, String origin, String method, String headers) {

@@ -6,9 +6,7 @@ import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FakeUpstream;
-import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
+import dev.fanin.testing.FaninExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -18,15 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Feeds through the whole service: detection, normalised data, merged timelines, new items only. */
 class FeedAggregationTest {
-  static Vertx vertx;
-  static FakeUpstream upstream;
-  static FaninHarness fanin;
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject()
+      .put("feeds", new JsonObject().put("minScheduleMs", 50)));
 
   static final String RSS = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Markets</title>"
       + "<link>https://a.example/</link>"
@@ -46,29 +43,14 @@ class FeedAggregationTest {
           .put("url", "https://c.example/1").put("title", "Middle").put("date_published", "2024-01-02T12:00:00Z")))
       .encode();
 
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = new FakeUpstream(vertx).start();
-    fanin = new FaninHarness(vertx, new JsonObject()
-        .put("feeds", new JsonObject().put("minScheduleMs", 50)));
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    upstream.stop();
-    vertx.close().await();
-  }
-
   static String serve(String body, String type) {
-    return upstream.url("type=" + URLEncoder.encode(type, StandardCharsets.UTF_8)
+    return fixture.upstream().url("type=" + URLEncoder.encode(type, StandardCharsets.UTF_8)
         + "&body=" + URLEncoder.encode(body, StandardCharsets.UTF_8));
   }
 
   @Test
   void feedsAreDetectedAndNormalised() {
-    JsonObject results = fanin.aggregate(definition(
+    JsonObject results = fixture.fanin().aggregate(definition(
         source("rss", serve(RSS, "application/rss+xml")),
         source("sniffed", serve(RSS, "text/plain")),
         source("atom", serve(ATOM, "application/atom+xml")),
@@ -87,7 +69,7 @@ class FeedAggregationTest {
 
   @Test
   void formatFeedRefusesWhatIsNotAFeedAndAutoFallsBackWithANote() {
-    JsonObject results = fanin.aggregate(definition(
+    JsonObject results = fixture.fanin().aggregate(definition(
         source("strict", serve("{\"a\":1}", "application/json")).put("format", "feed"),
         source("lenient", serve("<rss><channel><item>", "application/rss+xml"))))
         .bodyAsJsonObject().getJsonObject("results");
@@ -100,24 +82,24 @@ class FeedAggregationTest {
 
   @Test
   void mergedTimelineIsNewestFirstDeduplicatedAndTagged() {
-    JsonObject body = fanin.aggregate(definition(
+    JsonObject body = fixture.fanin().aggregate(definition(
         source("markets", serve(RSS, "application/rss+xml")),
         source("tech", serve(ATOM, "application/atom+xml")),
         source("blog", serve(JSON_FEED, "application/feed+json")),
-        source("quote", upstream.url("")))
+        source("quote", fixture.upstream().url("")))
         .put("merge", new JsonObject().put("items", true).put("limit", 10))).bodyAsJsonObject();
     JsonArray items = body.getJsonArray("items");
     List<String> order = items.stream().map(o -> ((JsonObject) o).getString("id") + "@" + ((JsonObject) o).getString("source")).toList();
     // b-shared (Jan 2, 08:00Z) and a-shared (Jan 2, 09:00Z) are one story: the newer copy stays
     assertEquals(List.of("b-new@tech", "c1@blog", "a-shared@markets", "a-old@markets"), order);
-    JsonObject limited = fanin.aggregate(definition(source("markets", serve(RSS, "application/rss+xml")))
+    JsonObject limited = fixture.fanin().aggregate(definition(source("markets", serve(RSS, "application/rss+xml")))
         .put("merge", new JsonObject().put("items", true).put("limit", 1))).bodyAsJsonObject();
     assertEquals(1, limited.getJsonArray("items").size());
   }
 
   @Test
   void aStreamCarriesTheMergedItemsWithItsSummary() {
-    String ndjson = fanin.post("/v1/aggregate?stream=ndjson", "application/json", null,
+    String ndjson = fixture.fanin().post("/v1/aggregate?stream=ndjson", "application/json", null,
         definition(source("markets", serve(RSS, "application/rss+xml")))
             .put("merge", new JsonObject().put("items", true)).toBuffer()).bodyAsString();
     String[] lines = ndjson.split("\n");
@@ -129,7 +111,7 @@ class FeedAggregationTest {
   @Test
   void aScheduledFeedPublishesOnlyItemsItHasNotPublishedBefore() throws Exception {
     AtomicInteger served = new AtomicInteger();
-    HttpServer growing = vertx.createHttpServer().requestHandler(req -> {
+    HttpServer growing = fixture.vertx().createHttpServer().requestHandler(req -> {
       int n = served.incrementAndGet();
       StringBuilder xml = new StringBuilder("<rss version=\"2.0\"><channel><title>g</title>");
       for (int i = 1; i <= n + 1; i++) {
@@ -140,13 +122,13 @@ class FeedAggregationTest {
     });
     growing.listen(0, "127.0.0.1").await();
     List<JsonObject> runs = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<JsonObject>consumer("fanin.feed.growing", m -> runs.add(m.body())).completion().await();
+    fixture.vertx().eventBus().<JsonObject>consumer("fanin.feed.growing", m -> runs.add(m.body())).completion().await();
     JsonObject feed = definition(source("g", "http://127.0.0.1:" + growing.actualPort() + "/feed"))
         .put("merge", new JsonObject().put("items", true)).put("schedule", new JsonObject().put("everyMs", 100));
-    assertEquals(201, fanin.client.put("/v1/feeds/growing").putHeader("Content-Type", "application/json")
+    assertEquals(201, fixture.fanin().client.put("/v1/feeds/growing").putHeader("Content-Type", "application/json")
         .sendBuffer(feed.toBuffer()).await().statusCode());
     assertTrue(Eventually.eventually(5000, () -> runs.size() >= 3), "runs: " + runs.size());
-    fanin.client.delete("/v1/feeds/growing").send().await();
+    fixture.fanin().client.delete("/v1/feeds/growing").send().await();
     assertEquals(2, runs.get(0).getJsonArray("items").size(), "the first run publishes everything");
     for (int r = 1; r < 3; r++) {
       JsonArray fresh = runs.get(r).getJsonArray("items");

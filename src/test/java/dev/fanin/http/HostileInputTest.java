@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.fanin.testing.FaninHarness;
+import dev.fanin.testing.FaninExtension;
 import dev.fanin.testing.ParserWords;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -18,9 +17,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Generated hostile input against the HTTP and event-bus intakes: malformed, deeply nested, huge
@@ -28,21 +26,11 @@ import org.junit.jupiter.api.Test;
  * every refusal is problem+json. The generator is seeded, so a failure can be replayed.
  */
 class HostileInputTest {
-  static Vertx vertx;
-  static FaninHarness fanin;
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject()
+      .put("http", new JsonObject().put("maxBodyBytes", 262_144)))
+      .upstreams(0);
   static final String DEAD = "http://127.0.0.1:9/x";
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    fanin = new FaninHarness(vertx, new JsonObject().put("http", new JsonObject().put("maxBodyBytes", 262_144)));
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    vertx.close().await();
-  }
 
   static String valid() {
     return "{\"sources\":[{\"id\":\"a\",\"url\":\"" + DEAD + "\",\"timeoutMs\":500},"
@@ -109,7 +97,7 @@ class HostileInputTest {
         HttpResponse<Buffer> res;
         try {
           var req = path.startsWith("/v1/feeds")
-              ? fanin.client.put(path) : fanin.client.post(path);
+              ? fixture.fanin().client.put(path) : fixture.fanin().client.post(path);
           res = req.putHeader("Content-Type", "application/json").timeout(10_000)
               .sendBuffer(Buffer.buffer(body)).await();
         } catch (Exception e) {
@@ -151,7 +139,7 @@ class HostileInputTest {
     }
     for (Object body : bodies) {
       try {
-        vertx.eventBus().request("fanin.aggregate", body, new DeliveryOptions().setSendTimeout(10_000)).await();
+        fixture.vertx().eventBus().request("fanin.aggregate", body, new DeliveryOptions().setSendTimeout(10_000)).await();
       } catch (ReplyException e) {
         assertEquals(ReplyFailure.RECIPIENT_FAILURE, e.failureType(), String.valueOf(body) + ": " + e);
         assertTrue(e.failureCode() >= 400 && e.failureCode() < 600 && e.failureCode() != 500,

@@ -4,61 +4,39 @@ import static dev.fanin.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FakeUpstream;
+import dev.fanin.testing.FaninExtension;
 import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * With two intake event loops, a large aggregation sends from both loops' clients (lanes), while
  * its deadline, cancellation, byte budget and attempt counts still hold for every source.
  */
 class LaneSpreadingTest {
-  static Vertx vertx;
-  static FakeUpstream upstream;
-  static FaninHarness fanin;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = new FakeUpstream(vertx).start();
-    // two lanes; at most 8 requests in flight to one origin, whichever lane sends them
-    fanin = new FaninHarness(vertx, new JsonObject()
-        .put("http", new JsonObject().put("instances", 2))
-        .put("client", new JsonObject().put("maxConnectionsPerOrigin", 8))
-        // the deadline test times sources out on purpose: keep the breaker out of the other tests
-        .put("breaker", new JsonObject().put("maxFailures", 100_000)));
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    upstream.stop();
-    vertx.close().await();
-  }
-
-  @BeforeEach
-  void reset() {
-    upstream.resetCounters();
-  }
+  // two lanes; at most 8 requests in flight to one origin, whichever lane sends them
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject()
+      .put("http", new JsonObject().put("instances", 2))
+      .put("client", new JsonObject().put("maxConnectionsPerOrigin", 8))
+      // the deadline test times sources out on purpose: keep the breaker out of the other tests
+      .put("breaker", new JsonObject().put("maxFailures", 100_000)))
+      .resetCountersBeforeEach();
 
   static JsonObject sources(int n, String query) {
-    return FaninHarness.sources(upstream, n, query);
+    return FaninHarness.sources(fixture.upstream(), n, query);
   }
 
   @Test
   void aLargeAggregationUsesTheConnectionPoolsOfBothLoops() {
-    HttpResponse<Buffer> res = fanin.aggregate(sources(16, "delay=300"));
+    HttpResponse<Buffer> res = fixture.fanin().aggregate(sources(16, "delay=300"));
     assertEquals(200, res.statusCode(), res.bodyAsString());
     JsonObject results = res.bodyAsJsonObject().getJsonObject("results");
     // the origin's turn allows 8 in flight, whichever lane sends them (which lane: SpreadingFetcherTest)
-    assertEquals(8, upstream.maxInFlight.get(), "requests in flight at once");
+    assertEquals(8, fixture.upstream().maxInFlight.get(), "requests in flight at once");
     for (String id : results.fieldNames()) {
       assertEquals("ok", results.getJsonObject(id).getString("status"));
       assertEquals(1, results.getJsonObject(id).getInteger("attempts"), id);
@@ -69,7 +47,7 @@ class LaneSpreadingTest {
   void theDeadlineEndsSourcesSentFromTheOtherLoopAndResetsTheirConnections() {
     JsonObject slow = sources(16, "delay=5000").put("deadlineMs", 300);
     long started = System.currentTimeMillis();
-    HttpResponse<Buffer> res = fanin.aggregate(slow);
+    HttpResponse<Buffer> res = fixture.fanin().aggregate(slow);
     long took = System.currentTimeMillis() - started;
     assertTrue(took < 2_000, "answered at the deadline, took " + took + " ms");
     JsonObject results = res.bodyAsJsonObject().getJsonObject("results");
@@ -77,14 +55,14 @@ class LaneSpreadingTest {
       assertEquals("timeout", results.getJsonObject(id).getJsonObject("error").getString("kind"), id);
     }
     // the 8 requests in flight (4 per loop) are reset, so the upstream sees their connections close
-    assertTrue(eventually(3_000, () -> upstream.connectionsClosed.get() >= 8),
-        "connections reset: " + upstream.connectionsClosed.get());
+    assertTrue(eventually(3_000, () -> fixture.upstream().connectionsClosed.get() >= 8),
+        "connections reset: " + fixture.upstream().connectionsClosed.get());
   }
 
   @Test
   void theByteBudgetIsSharedByBothLoops() {
     // 16 bodies of 10 KB against a 40 KB budget: whatever the loop, no more than 4 fit
-    FaninHarness tight = new FaninHarness(vertx, new JsonObject()
+    FaninHarness tight = new FaninHarness(fixture.vertx(), new JsonObject()
         .put("http", new JsonObject().put("instances", 2))
         .put("aggregate", new JsonObject().put("maxAggregateBytes", 40_000)));
     try {

@@ -4,45 +4,28 @@ import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FakeUpstream;
+import dev.fanin.testing.FaninExtension;
 import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Process-wide bounds: upstream requests in flight (the bulkhead) and request header count. */
 class LimitsTest {
-  static Vertx vertx;
-  static FakeUpstream upstream;
-  static FaninHarness fanin;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = new FakeUpstream(vertx).start();
-    fanin = new FaninHarness(vertx, new JsonObject()
-        .put("client", new JsonObject().put("maxConnections", 2))
-        .put("http", new JsonObject().put("maxHeaders", 20)));
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    upstream.stop();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject()
+      .put("client", new JsonObject().put("maxConnections", 2))
+      .put("http", new JsonObject().put("maxHeaders", 20)));
 
   @Test
   void upstreamRequestsBeyondTheProcessBoundAreRejectedNotQueued() {
     JsonArray sources = new JsonArray();
     for (int i = 0; i < 5; i++) {
-      sources.add(source("s" + i, upstream.url("delay=300&i=" + i)));
+      sources.add(source("s" + i, fixture.upstream().url("delay=300&i=" + i)));
     }
-    JsonObject results = fanin.aggregate(new JsonObject().put("sources", sources))
+    JsonObject results = fixture.fanin().aggregate(new JsonObject().put("sources", sources))
         .bodyAsJsonObject().getJsonObject("results");
     int ok = 0;
     int rejected = 0;
@@ -58,14 +41,14 @@ class LimitsTest {
     }
     assertEquals(2, ok);
     assertEquals(3, rejected);
-    assertTrue(upstream.maxInFlight.get() <= 2);
+    assertTrue(fixture.upstream().maxInFlight.get() <= 2);
     // the slots are given back: a later aggregation runs normally
-    assertEquals(200, fanin.aggregate(FaninHarness.definition(source("a", upstream.url("")))).statusCode());
+    assertEquals(200, fixture.fanin().aggregate(FaninHarness.definition(source("a", fixture.upstream().url("")))).statusCode());
   }
 
   @Test
   void tooManyRequestHeadersGet431() {
-    var req = fanin.client.request(HttpMethod.GET, "/v1/feeds");
+    var req = fixture.fanin().client.request(HttpMethod.GET, "/v1/feeds");
     for (int i = 0; i < 30; i++) {
       req.putHeader("X-Extra-" + i, "v");
     }

@@ -6,52 +6,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FakeUpstream;
-import dev.fanin.testing.FaninHarness;
+import dev.fanin.testing.FaninExtension;
 import dev.fanin.testing.RawHttp;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** HEAD is served wherever GET is, and every 405 says in Allow which methods its path accepts. */
 class MethodsTest {
-  static Vertx vertx;
-  static FakeUpstream upstream;
-  static FaninHarness fanin;
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withDefaults();
+
+  @BeforeAll
+  static void putFeeds() {
+    put("plain", definition(source("a", fixture.upstream().url(""))));
+    put("ticking", definition(source("a", fixture.upstream().url(""))).put("schedule", new JsonObject().put("everyMs", 60_000)));
+  }
+
   /** Headers whose values differ from one answer to the next, or that frame a body HEAD does not have. */
   static final Set<String> VARYING = Set.of("content-length", "transfer-encoding", "x-request-id", "server-timing",
       "date");
 
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = new FakeUpstream(vertx).start();
-    fanin = new FaninHarness(vertx, new JsonObject());
-    put("plain", definition(source("a", upstream.url(""))));
-    put("ticking", definition(source("a", upstream.url(""))).put("schedule", new JsonObject().put("everyMs", 60_000)));
-  }
-
   static void put(String name, JsonObject feed) {
-    HttpResponse<Buffer> res = fanin.client.request(HttpMethod.PUT, "/v1/feeds/" + name)
+    HttpResponse<Buffer> res = fixture.fanin().client.request(HttpMethod.PUT, "/v1/feeds/" + name)
         .putHeader("Content-Type", "application/json").sendBuffer(feed.toBuffer()).await();
     assertEquals(201, res.statusCode(), res.bodyAsString());
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    upstream.stop();
-    vertx.close().await();
   }
 
   @ParameterizedTest
@@ -59,9 +47,9 @@ class MethodsTest {
       "/v1/feeds/plain/aggregate", "/v1/feeds/plain/aggregate?stream=ndjson", "/v1/circuits", "/v1/cluster",
       "/v1/feeds/nope", "/v1/feeds/plain/events"})
   void headAnswersWhatGetAnswersWithoutTheBody(String path) {
-    HttpResponse<Buffer> head = fanin.client.request(HttpMethod.HEAD, path).send().await();
+    HttpResponse<Buffer> head = fixture.fanin().client.request(HttpMethod.HEAD, path).send().await();
     if (!path.endsWith("/events")) {
-      HttpResponse<Buffer> get = fanin.client.request(HttpMethod.GET, path).send().await();
+      HttpResponse<Buffer> get = fixture.fanin().client.request(HttpMethod.GET, path).send().await();
       assertEquals(get.statusCode(), head.statusCode(), path);
       for (String name : get.headers().names()) {
         if (!VARYING.contains(name.toLowerCase())) {
@@ -72,7 +60,7 @@ class MethodsTest {
       assertEquals(409, head.statusCode(), "an unscheduled feed has no events, whatever the method");
     }
     // on the wire: no body after the head, and the connection goes on to the next request
-    RawHttp.Exchange exchange = RawHttp.exchange(fanin.fanin.port(), "HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"
+    RawHttp.Exchange exchange = RawHttp.exchange(fixture.fanin().fanin.port(), "HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"
         + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 10_000, true);
     assertEquals(2, exchange.responses().size(), exchange.raw());
     assertEquals(head.statusCode(), exchange.responses().get(0).status(), exchange.raw());
@@ -82,7 +70,7 @@ class MethodsTest {
 
   @Test
   void headOnTheEventsOfAScheduledFeedAnswersTheStreamsHeadAndEnds() {
-    RawHttp.Exchange exchange = RawHttp.exchange(fanin.fanin.port(), "HEAD /v1/feeds/ticking/events HTTP/1.1\r\nHost: x\r\n\r\n"
+    RawHttp.Exchange exchange = RawHttp.exchange(fixture.fanin().fanin.port(), "HEAD /v1/feeds/ticking/events HTTP/1.1\r\nHost: x\r\n\r\n"
         + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 10_000, true);
     assertEquals(2, exchange.responses().size(), exchange.raw());
     RawHttp.Response head = exchange.responses().get(0);
@@ -94,9 +82,9 @@ class MethodsTest {
   @ParameterizedTest
   @ValueSource(strings = {"ndjson", "sse"})
   void headOnAStreamIsItsHeadAloneAndRunsNothing(String stream) {
-    put("slow-" + stream, definition(source("a", upstream.url("delay=200&stream=" + stream))));
-    int before = upstream.recorded().size();
-    RawHttp.Exchange exchange = RawHttp.exchange(fanin.fanin.port(), "HEAD /v1/feeds/slow-" + stream
+    put("slow-" + stream, definition(source("a", fixture.upstream().url("delay=200&stream=" + stream))));
+    int before = fixture.upstream().recorded().size();
+    RawHttp.Exchange exchange = RawHttp.exchange(fixture.fanin().fanin.port(), "HEAD /v1/feeds/slow-" + stream
         + "/aggregate?stream=" + stream + " HTTP/1.1\r\nHost: x\r\n\r\n"
         + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 10_000, true);
     assertEquals(2, exchange.responses().size(), exchange.raw());
@@ -106,7 +94,7 @@ class MethodsTest {
         head.header("Content-Type"));
     assertEquals("no-cache", head.header("Cache-Control"));
     assertEquals(200, exchange.responses().get(1).status(), exchange.raw());
-    assertEquals(before, upstream.recorded().size(), "a HEAD of a stream fetched its sources");
+    assertEquals(before, fixture.upstream().recorded().size(), "a HEAD of a stream fetched its sources");
   }
 
   @ParameterizedTest
@@ -124,7 +112,7 @@ class MethodsTest {
       "POST|/v1/circuits|GET, HEAD",
       "DELETE|/v1/cluster|GET, HEAD"})
   void every405ListsTheMethodsThePathAccepts(String method, String path, String allow) {
-    HttpResponse<Buffer> res = fanin.client.request(HttpMethod.valueOf(method), path)
+    HttpResponse<Buffer> res = fixture.fanin().client.request(HttpMethod.valueOf(method), path)
         .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{}")).await();
     assertEquals(405, res.statusCode(), method + " " + path);
     assertEquals(allow, res.getHeader("Allow"), method + " " + path);
@@ -136,14 +124,14 @@ class MethodsTest {
 
   @Test
   void unknownPathsHaveNoAllow() {
-    HttpResponse<Buffer> res = fanin.client.request(HttpMethod.DELETE, "/nowhere").send().await();
+    HttpResponse<Buffer> res = fixture.fanin().client.request(HttpMethod.DELETE, "/nowhere").send().await();
     BadInputTest.assertProblem(res, 404);
     assertNull(res.getHeader("Allow"));
   }
 
   @Test
   void allowIsReadFromTheRoutesSoANewRouteIsCoveredByItself() {
-    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(fixture.vertx());
     router.get("/a/:id").handler(ctx -> ctx.end());
     router.put("/a/:id").handler(ctx -> ctx.end());
     router.route("/b/*").method(HttpMethod.POST).handler(ctx -> ctx.end());

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FakeUpstream;
+import dev.fanin.testing.FaninExtension;
 import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -18,36 +17,22 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Metrics, Server-Timing, request ids, health and readiness, and the circuits listing. */
 class OperationsTest {
-  static Vertx vertx;
-  static FakeUpstream upstream;
-  static FaninHarness fanin;
-  static Path dataDir;
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject()
+      .put("breaker", new JsonObject().put("maxFailures", 2).put("resetTimeoutMs", 60_000)));
 
-  @BeforeAll
-  static void start() throws Exception {
-    vertx = Vertx.vertx();
-    upstream = new FakeUpstream(vertx).start();
-    dataDir = Files.createTempDirectory("fanin-ops");
-    fanin = new FaninHarness(vertx, new JsonObject()
-        .put("breaker", new JsonObject().put("maxFailures", 2).put("resetTimeoutMs", 60_000))
-        .put("feeds", new JsonObject().put("dataDir", dataDir.toString())));
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    upstream.stop();
-    vertx.close().await();
+  /** The feeds' data directory (the harness's own temporary one). */
+  static Path dataDir() {
+    return Path.of(fixture.fanin().fanin.config().feeds().dataDir());
   }
 
   String get(String path) {
-    return fanin.client.request(HttpMethod.GET, path).send().await().bodyAsString();
+    return fixture.fanin().client.request(HttpMethod.GET, path).send().await().bodyAsString();
   }
 
   static double value(String scrape, String series) {
@@ -61,11 +46,11 @@ class OperationsTest {
 
   @Test
   void metricsCountSourcesRetriesAndUpstreamLatencyPerOrigin() {
-    String origin = "http://127.0.0.1:" + upstream.port();
+    String origin = "http://127.0.0.1:" + fixture.upstream().port();
     String key = java.util.UUID.randomUUID().toString();
-    fanin.aggregate(definition(source("a", upstream.url("")),
-        source("b", upstream.url("status=503&failFirst=1&key=" + key)).put("retries", 1),
-        source("c", upstream.url("status=404"))));
+    fixture.fanin().aggregate(definition(source("a", fixture.upstream().url("")),
+        source("b", fixture.upstream().url("status=503&failFirst=1&key=" + key)).put("retries", 1),
+        source("c", fixture.upstream().url("status=404"))));
     String scrape = get("/metrics");
     assertTrue(value(scrape, "fanin_sources_total{outcome=\"ok\"}") >= 2, scrape);
     assertTrue(value(scrape, "fanin_sources_total{outcome=\"http\"}") >= 1);
@@ -83,7 +68,7 @@ class OperationsTest {
     int port = FaninHarness.freePort();
     String dead = "http://127.0.0.1:" + port;
     for (int i = 0; i < 2; i++) {
-      fanin.aggregate(definition(source("d", dead + "/x")));
+      fixture.fanin().aggregate(definition(source("d", dead + "/x")));
     }
     String scrape = get("/metrics");
     assertEquals(2.0, value(scrape, "fanin_breaker_state{origin=\"" + dead + "\"}"), scrape);
@@ -102,8 +87,8 @@ class OperationsTest {
 
   @Test
   void serverTimingHasOneEntryPerSourceAndTheTotal() {
-    HttpResponse<Buffer> res = fanin.aggregate(definition(
-        source("fast", upstream.url("")), source("slow", upstream.url("delay=120"))));
+    HttpResponse<Buffer> res = fixture.fanin().aggregate(definition(
+        source("fast", fixture.upstream().url("")), source("slow", fixture.upstream().url("delay=120"))));
     String timing = res.getHeader("Server-Timing");
     assertTrue(Pattern.matches("(fast|slow);dur=\\d+, (fast|slow);dur=\\d+, total;dur=\\d+", timing), timing);
     assertTrue(timing.indexOf("fast") < timing.indexOf("slow"), "in completion order: " + timing);
@@ -111,36 +96,36 @@ class OperationsTest {
 
   @Test
   void theRequestIdIsEchoedAndSentUpstream() {
-    HttpResponse<Buffer> res = fanin.client.request(HttpMethod.POST, "/v1/aggregate")
+    HttpResponse<Buffer> res = fixture.fanin().client.request(HttpMethod.POST, "/v1/aggregate")
         .putHeader("Content-Type", "application/json").putHeader("X-Request-Id", "trace-42")
-        .sendBuffer(definition(source("a", upstream.url("probe=rid"))).toBuffer()).await();
+        .sendBuffer(definition(source("a", fixture.upstream().url("probe=rid"))).toBuffer()).await();
     assertEquals("trace-42", res.getHeader("X-Request-Id"));
-    assertEquals("trace-42", upstream.lastRequest().headers().get("X-Request-Id"));
-    HttpResponse<Buffer> generated = fanin.aggregate(definition(source("a", upstream.url(""))));
+    assertEquals("trace-42", fixture.upstream().lastRequest().headers().get("X-Request-Id"));
+    HttpResponse<Buffer> generated = fixture.fanin().aggregate(definition(source("a", fixture.upstream().url(""))));
     assertTrue(generated.getHeader("X-Request-Id").matches("[0-9a-f-]{36}"));
-    HttpResponse<Buffer> unsafe = fanin.client.request(HttpMethod.GET, "/health")
+    HttpResponse<Buffer> unsafe = fixture.fanin().client.request(HttpMethod.GET, "/health")
         .putHeader("X-Request-Id", "a b\"c").send().await();
     assertTrue(unsafe.getHeader("X-Request-Id").matches("[0-9a-f-]{36}"), "unsafe ids are replaced");
   }
 
   @Test
   void livenessAndReadiness() throws Exception {
-    HttpResponse<Buffer> live = fanin.client.request(HttpMethod.GET, "/health/live").send().await();
+    HttpResponse<Buffer> live = fixture.fanin().client.request(HttpMethod.GET, "/health/live").send().await();
     assertEquals(200, live.statusCode());
-    HttpResponse<Buffer> ready = fanin.client.request(HttpMethod.GET, "/health/ready").send().await();
+    HttpResponse<Buffer> ready = fixture.fanin().client.request(HttpMethod.GET, "/health/ready").send().await();
     assertEquals(200, ready.statusCode(), ready.bodyAsString());
     assertEquals("UP", ready.bodyAsJsonObject().getString("status"));
 
     // the data directory stops being writable: not ready
-    Path feeds = dataDir.resolve("feeds");
-    Path moved = dataDir.resolve("feeds-moved");
+    Path feeds = dataDir().resolve("feeds");
+    Path moved = dataDir().resolve("feeds-moved");
     Files.move(feeds, moved);
     Files.writeString(feeds, "not a directory");
     try {
-      HttpResponse<Buffer> notReady = fanin.client.request(HttpMethod.GET, "/health/ready").send().await();
+      HttpResponse<Buffer> notReady = fixture.fanin().client.request(HttpMethod.GET, "/health/ready").send().await();
       assertEquals(503, notReady.statusCode(), notReady.bodyAsString());
       assertTrue(notReady.bodyAsString().contains("dataDir"));
-      assertEquals(200, fanin.client.request(HttpMethod.GET, "/health/live").send().await().statusCode());
+      assertEquals(200, fixture.fanin().client.request(HttpMethod.GET, "/health/live").send().await().statusCode());
     } finally {
       Files.delete(feeds);
       Files.move(moved, feeds);

@@ -6,37 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FakeUpstream;
-import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
+import dev.fanin.testing.FaninExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** select and fields turn many quote APIs into one table; every result says when it was fetched. */
 class ProjectionTest {
-  static Vertx vertx;
-  static FakeUpstream upstream;
-  static FaninHarness fanin;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = new FakeUpstream(vertx).start();
-    fanin = new FaninHarness(vertx, new JsonObject());
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    upstream.stop();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withDefaults();
 
   static String body(JsonObject json) {
     return "body=" + URLEncoder.encode(json.encode(), StandardCharsets.UTF_8);
@@ -48,10 +30,10 @@ class ProjectionTest {
         .put("currency", "USD"));
     JsonObject other = new JsonObject().put("quote", new JsonObject().put("last", 188.2)
         .put("time", "2026-11-25T12:00:00Z"));
-    JsonObject results = fanin.aggregate(definition(
-        source("btc", upstream.url(body(coinbase))).put("fields",
+    JsonObject results = fixture.fanin().aggregate(definition(
+        source("btc", fixture.upstream().url(body(coinbase))).put("fields",
             new JsonObject().put("price", "/data/amount").put("asOf", "/data/time")),
-        source("aapl", upstream.url(body(other))).put("fields",
+        source("aapl", fixture.upstream().url(body(other))).put("fields",
             new JsonObject().put("price", "/quote/last").put("asOf", "/quote/time"))))
         .bodyAsJsonObject().getJsonObject("results");
     JsonObject btc = results.getJsonObject("btc");
@@ -70,11 +52,11 @@ class ProjectionTest {
   void selectPicksOneValueAndCombinesWithFields() {
     JsonObject doc = new JsonObject().put("data", new JsonArray()
         .add(new JsonObject().put("n", 1)).add(new JsonObject().put("n", 2).put("a/b", "slash")));
-    JsonObject results = fanin.aggregate(definition(
-        source("sel", upstream.url(body(doc))).put("select", "/data/1"),
-        source("both", upstream.url(body(doc))).put("select", "/data/1").put("fields",
+    JsonObject results = fixture.fanin().aggregate(definition(
+        source("sel", fixture.upstream().url(body(doc))).put("select", "/data/1"),
+        source("both", fixture.upstream().url(body(doc))).put("select", "/data/1").put("fields",
             new JsonObject().put("n", "/n").put("escaped", "/a~1b")),
-        source("none", upstream.url(body(doc))).put("select", "/nope")))
+        source("none", fixture.upstream().url(body(doc))).put("select", "/nope")))
         .bodyAsJsonObject().getJsonObject("results");
     assertEquals(2, results.getJsonObject("sel").getJsonObject("data").getInteger("n"));
     assertEquals("slash", results.getJsonObject("both").getJsonObject("data").getString("escaped"));
@@ -87,8 +69,8 @@ class ProjectionTest {
   @Test
   void everyResultCarriesFetchedAt() {
     Instant before = Instant.now().minusSeconds(1);
-    JsonObject results = fanin.aggregate(definition(source("a", upstream.url("")),
-        source("b", upstream.url("status=500")))).bodyAsJsonObject().getJsonObject("results");
+    JsonObject results = fixture.fanin().aggregate(definition(source("a", fixture.upstream().url("")),
+        source("b", fixture.upstream().url("status=500")))).bodyAsJsonObject().getJsonObject("results");
     for (String id : new String[] {"a", "b"}) {
       Instant at = Instant.parse(results.getJsonObject(id).getString("fetchedAt"));
       assertTrue(!at.isBefore(before) && !at.isAfter(Instant.now().plusSeconds(1)), at.toString());
@@ -97,10 +79,10 @@ class ProjectionTest {
 
   @Test
   void formatTextAndJsonOverrideTheContentType() {
-    JsonObject results = fanin.aggregate(definition(
-        source("asText", upstream.url("body=%7B%22a%22%3A1%7D")).put("format", "text"),
-        source("asJson", upstream.url("type=text/plain&body=%5B1%5D")).put("format", "json"),
-        source("notJson", upstream.url("type=text/plain&body=hello")).put("format", "json")))
+    JsonObject results = fixture.fanin().aggregate(definition(
+        source("asText", fixture.upstream().url("body=%7B%22a%22%3A1%7D")).put("format", "text"),
+        source("asJson", fixture.upstream().url("type=text/plain&body=%5B1%5D")).put("format", "json"),
+        source("notJson", fixture.upstream().url("type=text/plain&body=hello")).put("format", "json")))
         .bodyAsJsonObject().getJsonObject("results");
     assertEquals("{\"a\":1}", results.getJsonObject("asText").getString("data"));
     assertEquals(new JsonArray().add(1), results.getJsonObject("asJson").getJsonArray("data"));
@@ -110,11 +92,11 @@ class ProjectionTest {
   @Test
   void badProjectionsAreRefusedWithTheirPointers() {
     JsonObject def = definition(
-        source("a", upstream.url("")).put("select", "no-slash"),
-        source("b", upstream.url("")).put("fields", new JsonObject().put("x", 5)),
-        source("c", upstream.url("")).put("format", "feed").put("select", "/x"),
-        source("d", upstream.url("")).put("format", "xml"));
-    var res = fanin.aggregate(def.put("merge", new JsonObject().put("limit", 0)));
+        source("a", fixture.upstream().url("")).put("select", "no-slash"),
+        source("b", fixture.upstream().url("")).put("fields", new JsonObject().put("x", 5)),
+        source("c", fixture.upstream().url("")).put("format", "feed").put("select", "/x"),
+        source("d", fixture.upstream().url("")).put("format", "xml"));
+    var res = fixture.fanin().aggregate(def.put("merge", new JsonObject().put("limit", 0)));
     JsonObject problem = BadInputTest.assertProblem(res, 400);
     java.util.List<String> pointers = problem.getJsonArray("errors").stream()
         .map(e -> ((JsonObject) e).getString("pointer")).toList();

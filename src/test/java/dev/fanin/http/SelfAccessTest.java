@@ -7,17 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FakeUpstream;
+import dev.fanin.testing.FaninExtension;
 import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,8 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * are allowed (fanin marks its requests with a Via entry and refuses them with 508).
  */
 class SelfAccessTest {
-  static Vertx vertx;
-  static FakeUpstream upstream;
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withoutFanin().resetCountersBeforeEach();
+
   /** Private networks refused, as by default. */
   static FaninHarness guarded;
   /** Private networks allowed: only the loop mark stands between a source and fanin's API. */
@@ -36,32 +35,16 @@ class SelfAccessTest {
   static FaninHarness other;
 
   @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = new FakeUpstream(vertx).start();
-    guarded = new FaninHarness(vertx, new JsonObject().put("upstream",
+  static void startFanins() {
+    guarded = fixture.startFanin(new JsonObject().put("upstream",
         new JsonObject().put("allowPrivateNetworks", false)));
-    open = new FaninHarness(vertx, new JsonObject());
-    other = new FaninHarness(vertx, new JsonObject());
-  }
-
-  @AfterAll
-  static void stop() {
-    guarded.stop();
-    open.stop();
-    other.stop();
-    upstream.stop();
-    vertx.close().await();
-  }
-
-  @BeforeEach
-  void reset() {
-    upstream.resetCounters();
+    open = fixture.startFanin(new JsonObject());
+    other = fixture.startFanin(new JsonObject());
   }
 
   private static JsonObject plantFeed(String url) {
     return source("w", url).put("method", "PUT")
-        .put("body", definition(source("a", upstream.url("planted=1"))));
+        .put("body", definition(source("a", fixture.upstream().url("planted=1"))));
   }
 
   @ParameterizedTest
@@ -81,7 +64,7 @@ class SelfAccessTest {
       }
     }
     assertEquals(404, guarded.client.get("/v1/feeds/planted").send().await().statusCode());
-    assertEquals(0, upstream.requests.get());
+    assertEquals(0, fixture.upstream().requests.get());
   }
 
   @Test
@@ -95,7 +78,7 @@ class SelfAccessTest {
   @Test
   void aRecursiveAggregationIsRefusedOnEveryRouteAndNothingIsServed() {
     String self = "http://127.0.0.1:" + open.fanin.port();
-    JsonObject inner = definition(source("leaf", upstream.url("inner=1")));
+    JsonObject inner = definition(source("leaf", fixture.upstream().url("inner=1")));
     assertEquals(201, open.client.put("/v1/feeds/inner").putHeader("Content-Type", "application/json")
         .sendBuffer(inner.toBuffer()).await().statusCode());
     JsonObject def = definition(
@@ -112,7 +95,7 @@ class SelfAccessTest {
       assertTrue(r.getJsonObject("data").getString("detail").contains(open.fanin.loopMark().pseudonym()),
           r.encode());
     }
-    assertEquals(0, upstream.requests.get(), "the inner aggregations never ran");
+    assertEquals(0, fixture.upstream().requests.get(), "the inner aggregations never ran");
     assertEquals(404, open.client.get("/v1/feeds/planted").send().await().statusCode());
   }
 
@@ -121,21 +104,21 @@ class SelfAccessTest {
     String self = "http://127.0.0.1:" + open.fanin.port();
     String there = "http://127.0.0.1:" + other.fanin.port();
     JsonObject back = definition(source("back", self + "/v1/aggregate").put("method", "POST")
-        .put("body", definition(source("leaf", upstream.url("loop=1")))));
+        .put("body", definition(source("leaf", fixture.upstream().url("loop=1")))));
     JsonObject def = definition(source("hop", there + "/v1/aggregate").put("method", "POST").put("body", back));
     JsonObject hop = open.aggregate(def).bodyAsJsonObject().getJsonObject("results").getJsonObject("hop");
     JsonObject returned = hop.getJsonObject("data").getJsonObject("results").getJsonObject("back");
     assertEquals(508, returned.getInteger("httpStatus"), hop.encode());
-    assertEquals(0, upstream.requests.get());
+    assertEquals(0, fixture.upstream().requests.get());
   }
 
   @Test
   void upstreamsSeeTheViaTheClientSentPlusFaninsOwnEntry() {
     HttpResponse<Buffer> res = open.client.request(HttpMethod.POST, "/v1/aggregate")
         .putHeader("Content-Type", "application/json").putHeader("Via", "1.1 edge-proxy")
-        .sendBuffer(definition(source("a", upstream.url("via=1"))).toBuffer()).await();
+        .sendBuffer(definition(source("a", fixture.upstream().url("via=1"))).toBuffer()).await();
     assertEquals(200, res.statusCode(), res.bodyAsString());
     assertEquals("1.1 edge-proxy, 1.1 " + open.fanin.loopMark().pseudonym(),
-        upstream.lastRequest().headers().get("Via"));
+        fixture.upstream().lastRequest().headers().get("Via"));
   }
 }

@@ -6,15 +6,16 @@ import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FakeUpstream;
-import dev.fanin.testing.FaninHarness;
-import io.vertx.core.Vertx;
+import dev.fanin.testing.FaninExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
+import java.nio.charset.StandardCharsets;
+import java.net.URLEncoder;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,28 +25,22 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** NDJSON and SSE deliver each source the moment it completes. */
 class StreamingTest {
-  static Vertx vertx;
-  static FakeUpstream upstream;
-  static FaninHarness fanin;
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withDefaults();
   static HttpClient http;
 
   @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = new FakeUpstream(vertx).start();
-    fanin = new FaninHarness(vertx, new JsonObject());
-    http = vertx.createHttpClient();
+  static void startClient() {
+    http = fixture.vertx().createHttpClient();
   }
 
   @AfterAll
-  static void stop() {
+  static void stopClient() {
     http.close().await();
-    fanin.stop();
-    upstream.stop();
-    vertx.close().await();
   }
 
   record Line(long atMs, String text) {}
@@ -56,7 +51,7 @@ class StreamingTest {
     CompletableFuture<Void> done = new CompletableFuture<>();
     long start = System.nanoTime();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-        .setHost("127.0.0.1").setPort(fanin.fanin.port()).setURI("/v1/aggregate" + query)
+        .setHost("127.0.0.1").setPort(fixture.fanin().fanin.port()).setURI("/v1/aggregate" + query)
         .putHeader("Content-Type", "application/json");
     if (accept != null) {
       options.putHeader("Accept", accept);
@@ -79,12 +74,12 @@ class StreamingTest {
 
   @Test
   void ndjsonSendsTheFastSourceBeforeTheSlowOnesFinish() throws Exception {
-    fanin.aggregate(definition(source("warm", upstream.url(""))));
+    fixture.fanin().aggregate(definition(source("warm", fixture.upstream().url(""))));
     JsonObject def = definition(
-        source("slow1", upstream.url("delay=1500")),
-        source("fast", upstream.url("delay=50")),
-        source("slow2", upstream.url("delay=1500")),
-        source("broken", upstream.url("status=500")));
+        source("slow1", fixture.upstream().url("delay=1500")),
+        source("fast", fixture.upstream().url("delay=50")),
+        source("slow2", fixture.upstream().url("delay=1500")),
+        source("broken", fixture.upstream().url("status=500")));
     StringBuilder type = new StringBuilder();
     List<Line> lines = stream(def, "application/x-ndjson", "", type);
     assertTrue(type.toString().startsWith("application/x-ndjson 200"), type.toString());
@@ -109,7 +104,7 @@ class StreamingTest {
   @Test
   void streamQueryParameterSelectsNdjsonWithoutAnAcceptHeader() throws Exception {
     StringBuilder type = new StringBuilder();
-    List<Line> lines = stream(definition(source("a", upstream.url(""))), null, "?stream=ndjson", type);
+    List<Line> lines = stream(definition(source("a", fixture.upstream().url(""))), null, "?stream=ndjson", type);
     assertTrue(type.toString().startsWith("application/x-ndjson"));
     assertEquals(2, lines.size());
   }
@@ -118,7 +113,7 @@ class StreamingTest {
   void sseFramesEachResultAsANamedEvent() throws Exception {
     StringBuilder type = new StringBuilder();
     List<Line> lines = stream(definition(
-        source("a", upstream.url("delay=10")), source("b", upstream.url("delay=200"))),
+        source("a", fixture.upstream().url("delay=10")), source("b", fixture.upstream().url("delay=200"))),
         "text/event-stream", "", type);
     assertTrue(type.toString().startsWith("text/event-stream"), type.toString());
     // event: result / data: {...} / blank, twice, then the summary event
@@ -138,14 +133,14 @@ class StreamingTest {
 
   @Test
   void aPrettyPrintedUpstreamAnswerStaysOnOneLineOfTheStream() throws Exception {
-    String pretty = java.net.URLEncoder.encode("{\n  \"a\": [1,\r\n  2],\n  \"s\": \"x y\"\n}\n",
-        java.nio.charset.StandardCharsets.UTF_8);
-    List<Line> ndjson = stream(definition(source("p", upstream.url("body=" + pretty))), "application/x-ndjson", "",
+    String pretty = URLEncoder.encode("{\n  \"a\": [1,\r\n  2],\n  \"s\": \"x y\"\n}\n",
+        StandardCharsets.UTF_8);
+    List<Line> ndjson = stream(definition(source("p", fixture.upstream().url("body=" + pretty))), "application/x-ndjson", "",
         new StringBuilder());
     assertEquals(2, ndjson.size(), ndjson.toString());
     JsonObject data = new JsonObject(ndjson.get(0).text()).getJsonObject("data");
-    assertEquals(new JsonObject().put("a", new io.vertx.core.json.JsonArray().add(1).add(2)).put("s", "x y"), data);
-    List<String> sse = stream(definition(source("p", upstream.url("body=" + pretty))), "text/event-stream", "",
+    assertEquals(new JsonObject().put("a", new JsonArray().add(1).add(2)).put("s", "x y"), data);
+    List<String> sse = stream(definition(source("p", fixture.upstream().url("body=" + pretty))), "text/event-stream", "",
         new StringBuilder()).stream().map(Line::text).toList();
     assertEquals(6, sse.size(), sse.toString());
     assertTrue(sse.get(1).startsWith("data: {") && new JsonObject(sse.get(1).substring(6)).containsKey("data"));
@@ -153,20 +148,20 @@ class StreamingTest {
 
   @Test
   void aClientThatLeavesCancelsTheUpstreamRequests() throws Exception {
-    upstream.resetCounters();
+    fixture.upstream().resetCounters();
     CompletableFuture<Void> firstLine = new CompletableFuture<>();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-        .setHost("127.0.0.1").setPort(fanin.fanin.port()).setURI("/v1/aggregate?stream=ndjson")
+        .setHost("127.0.0.1").setPort(fixture.fanin().fanin.port()).setURI("/v1/aggregate?stream=ndjson")
         .putHeader("Content-Type", "application/json");
-    HttpClient own = vertx.createHttpClient();
-    JsonObject def = definition(source("fast", upstream.url("")),
-        source("stuck", upstream.url("hang=1")).put("timeoutMs", 30_000)).put("deadlineMs", 30_000);
+    HttpClient own = fixture.vertx().createHttpClient();
+    JsonObject def = definition(source("fast", fixture.upstream().url("")),
+        source("stuck", fixture.upstream().url("hang=1")).put("timeoutMs", 30_000)).put("deadlineMs", 30_000);
     own.request(options).compose(req -> req.send(def.toBuffer())).onSuccess(res ->
         res.handler(b -> firstLine.complete(null)));
     firstLine.get(5, TimeUnit.SECONDS);
-    assertEquals(1, upstream.inFlight.get());
+    assertEquals(1, fixture.upstream().inFlight.get());
     own.close().await();
-    assertTrue(Eventually.eventually(2000, () -> upstream.inFlight.get() == 0),
+    assertTrue(Eventually.eventually(2000, () -> fixture.upstream().inFlight.get() == 0),
         "the stuck upstream request kept running after the client left");
   }
 }

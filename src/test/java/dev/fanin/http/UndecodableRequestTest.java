@@ -4,36 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FaninHarness;
+import dev.fanin.testing.FaninExtension;
 import dev.fanin.testing.RawHttp;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requests Netty cannot decode never reach a route: they are answered as problem+json naming the
  * limit they broke, and the connection is closed, since what follows on it cannot be trusted.
  */
 class UndecodableRequestTest {
-  static Vertx vertx;
-  static FaninHarness fanin;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    fanin = new FaninHarness(vertx, new JsonObject().put("http", new JsonObject().put("maxHeaderBytes", 2048)));
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject()
+      .put("http", new JsonObject().put("maxHeaderBytes", 2048)))
+      .upstreams(0);
 
   static JsonObject refused(String request, int status) {
-    RawHttp.Exchange exchange = RawHttp.exchange(fanin.fanin.port(), request
+    RawHttp.Exchange exchange = RawHttp.exchange(fixture.fanin().fanin.port(), request
         + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", 5_000);
     assertEquals(1, exchange.responses().size(), "the connection must close after the refusal: " + exchange.raw());
     assertTrue(exchange.closedByServer(), exchange.raw());
@@ -73,7 +61,7 @@ class UndecodableRequestTest {
 
   @Test
   void aWellFormedRequestOnTheSameKindOfConnectionIsServed() {
-    RawHttp.Exchange exchange = RawHttp.exchange(fanin.fanin.port(),
+    RawHttp.Exchange exchange = RawHttp.exchange(fixture.fanin().fanin.port(),
         "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5_000);
     assertEquals(200, exchange.responses().get(0).status(), exchange.raw());
   }

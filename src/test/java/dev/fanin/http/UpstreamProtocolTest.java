@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanin.testing.FaninHarness;
+import dev.fanin.testing.FaninExtension;
 import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
@@ -17,33 +16,26 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Upstreams that answer outside the protocol, or in encodings fanin did not ask for: each source
  * ends with a clear kind, and the origin's breaker hears only of what speaks to its health.
  */
 class UpstreamProtocolTest {
-  static Vertx vertx;
+  @RegisterExtension
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject()
+      .put("breaker", new JsonObject().put("maxFailures", 2))
+      .put("source", new JsonObject().put("maxBodyBytes", 1_000_000)))
+      .upstreams(0);
   static NetServer raw;
-  static FaninHarness fanin;
 
   @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    raw = vertx.createNetServer().connectHandler(UpstreamProtocolTest::answer);
+  static void startRawUpstream() {
+    raw = fixture.vertx().createNetServer().connectHandler(UpstreamProtocolTest::answer);
     raw.listen(0, "127.0.0.1").await();
-    fanin = new FaninHarness(vertx, new JsonObject()
-        .put("breaker", new JsonObject().put("maxFailures", 2))
-        .put("source", new JsonObject().put("maxBodyBytes", 1_000_000)));
-  }
-
-  @AfterAll
-  static void stop() {
-    fanin.stop();
-    vertx.close().await();
   }
 
   /** Reads the request line and answers as its path says. */
@@ -107,7 +99,7 @@ class UpstreamProtocolTest {
   }
 
   JsonObject only(String path) {
-    return ResilienceTest.only(fanin.aggregate(definition(source("s", url(path)))));
+    return ResilienceTest.only(fixture.fanin().aggregate(definition(source("s", url(path)))));
   }
 
   @Test
@@ -116,14 +108,14 @@ class UpstreamProtocolTest {
       JsonObject result = only("/huge-header?i=" + i);
       assertEquals("invalid_response", result.getJsonObject("error").getString("kind"), result.encode());
     }
-    assertEquals(CircuitBreakerState.CLOSED, fanin.fanin.breakers().forOrigin(origin()).state());
+    assertEquals(CircuitBreakerState.CLOSED, fixture.fanin().fanin.breakers().forOrigin(origin()).state());
   }
 
   @Test
   void aRedirectToAnImpossiblePortIsRefusedWithoutABreaker() {
     JsonObject result = only("/bad-port");
     assertEquals("rejected", result.getJsonObject("error").getString("kind"), result.encode());
-    assertFalse(fanin.fanin.breakers().snapshot().containsKey("http://127.0.0.1:99999"));
+    assertFalse(fixture.fanin().fanin.breakers().snapshot().containsKey("http://127.0.0.1:99999"));
   }
 
   @Test
