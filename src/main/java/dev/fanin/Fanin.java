@@ -14,6 +14,7 @@ import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedRunHub;
 import dev.fanin.feeds.FeedsVerticle;
 import dev.fanin.fetch.BreakerRegistry;
+import dev.fanin.fetch.DailyBudgets;
 import dev.fanin.fetch.HostResolver;
 import dev.fanin.fetch.Lanes;
 import dev.fanin.fetch.OriginGates;
@@ -32,6 +33,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,6 +61,7 @@ public final class Fanin {
   private final UpstreamSlots upstreamSlots = new UpstreamSlots();
   /** Each origin's turn: requests in flight per origin and the fair queue behind them. */
   private final OriginGates gates;
+  private final DailyBudgets budgets;
   /** Bytes all aggregations may hold together (aggregate.maxProcessBytes). */
   private final ProcessBytes processBytes;
   private final ResponseCache cache;
@@ -94,7 +97,9 @@ public final class Fanin {
     this.metrics = metrics;
     this.breakers = new BreakerRegistry(vertx, config.breaker(), metrics);
     // client.* shapes the connection pools at start, so the gates keep the start's values too
-    this.gates = new OriginGates(vertx, config.client()::maxConnectionsPerOrigin, config.client()::maxWaitQueue);
+    this.budgets = new DailyBudgets(vertx, Path.of(config.feeds().dataDir()), Clock.systemUTC());
+    this.gates = new OriginGates(vertx, config.client()::maxConnectionsPerOrigin, config.client()::maxWaitQueue,
+        config.upstream(), () -> live.get().breaker().minTimeoutMs(), metrics, budgets);
     this.processBytes = new ProcessBytes(ProcessBytes.size(config.aggregate().maxProcessBytes(),
         Runtime.getRuntime().maxMemory()));
     this.cache = new ResponseCache(config.cache().maxBytes(), config.cache().clientShareBytes());
@@ -118,6 +123,7 @@ public final class Fanin {
     AtomicReference<FaninConfig.Breaker> breakerConfig = new AtomicReference<>(config.breaker());
     live.onChange(next -> {
       keys.replace(next.security().apiKeys());
+      gates.configure(next.upstream());
       rates.reconfigure(next.security().requestsPerSecondPerKey(), next.security().burstPerKey());
       rates.retainOnly(next.security().apiKeys().stream().map(FaninConfig.ApiKey::id).collect(Collectors.toSet()));
       if (!next.breaker().equals(breakerConfig.getAndSet(next.breaker()))) {
@@ -146,8 +152,9 @@ public final class Fanin {
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(), v -> aggregators.create(v, false), pollers,
         config.cluster().lockRetryMs(), listening.future(), hub, cluster);
     IntakeParts intake = new IntakeParts(live, aggregators, keys, rates, mark, hub, metrics.registry(), breakers,
-        ready, pollers, cluster);
+        ready, pollers, cluster, gates);
     return startDemo()
+        .compose(v -> budgets.start())
         .compose(v -> vertx.deployVerticle(registry))
         .compose(registryId -> {
           deploymentIds.add(registryId);
@@ -193,7 +200,7 @@ public final class Fanin {
       String id = deploymentIds.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain;
+    return chain.compose(v -> budgets.stop());
   }
 
   /** The port the service listens on. */

@@ -3,6 +3,7 @@ package dev.fanin.aggregate;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.definition.SourceSpec;
 import dev.fanin.fetch.ByteBudget;
+import dev.fanin.fetch.ClientPace;
 import dev.fanin.fetch.ErrorKind;
 import dev.fanin.fetch.FetchContext;
 import dev.fanin.fetch.FetchException;
@@ -59,10 +60,11 @@ public final class Aggregation {
     this.budget = budget;
     listener.attach(budget);
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
+    ClientPace pace = spec.rate() == null ? null : new ClientPace(spec.rate().perSecond(), spec.rate().burst());
     for (int i = 0; i < n; i++) {
       contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted())
           .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(spec.sources().get(i).cache())
-          .redirects(spec.sources().get(i).secretHeaders(), spec.sources().get(i).keepBodyOnRedirect());
+          .redirects(spec.sources().get(i).secretHeaders(), spec.sources().get(i).keepBodyOnRedirect()).pace(pace);
     }
   }
 

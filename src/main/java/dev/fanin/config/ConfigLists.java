@@ -2,6 +2,7 @@ package dev.fanin.config;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.pointer.JsonPointer;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reads the list-valued configuration keys into typed lists, each entry checked, errors naming the key. */
 final class ConfigLists {
@@ -160,6 +162,83 @@ final class ConfigLists {
     }
     return List.copyOf(out);
   }
+
+  private static final Set<String> RULE_FIELDS = Set.of("match", "ratePerSecond", "burst",
+      "perDay", "maxConcurrency", "softLimitPointer");
+  private static final Pattern MATCH = Pattern.compile(
+      "(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?");
+
+  /** upstream.origins: rules per origin, each field checked, the first matching rule applies. */
+  static List<FaninConfig.OriginRule> originRules(String key, List<Object> items) {
+    List<FaninConfig.OriginRule> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      String at = key + "[" + i + "]";
+      if (!(items.get(i) instanceof JsonObject rule)) {
+        throw new ConfigException(at, "must be an object such as {\"match\": \"api.example.com\", \"ratePerSecond\": 5}");
+      }
+      for (String field : rule.fieldNames()) {
+        if (!RULE_FIELDS.contains(field)) {
+          throw new ConfigException(at + "." + field, "unknown key; a rule has " + RULE_FIELDS);
+        }
+      }
+      if (!(rule.getValue("match") instanceof String m) || !MATCH.matcher(m.toLowerCase(Locale.ROOT)).matches()
+          || (m.contains(":") && !validPort(m.substring(m.lastIndexOf(':') + 1)))) {
+        throw new ConfigException(at + ".match", "must be a host (api.example.com), *.domain or host:port, got "
+            + show(rule.getValue("match")));
+      }
+      double rate = number(rule, "ratePerSecond", at, 0, 1_000_000);
+      if (rule.containsKey("ratePerSecond") && rate <= 0) {
+        throw new ConfigException(at + ".ratePerSecond", "must be above 0, got " + show(rule.getValue("ratePerSecond")));
+      }
+      long burst = (long) number(rule, "burst", at, 1, 1_000_000);
+      if (rule.containsKey("burst") && !rule.containsKey("ratePerSecond")) {
+        throw new ConfigException(at + ".burst", "needs a ratePerSecond: a burst is how many requests the rate lets go at once");
+      }
+      long perDay = (long) number(rule, "perDay", at, 1, 1_000_000_000);
+      long concurrency = (long) number(rule, "maxConcurrency", at, 1, 100_000);
+      Object pointer = rule.getValue("softLimitPointer");
+      if (pointer != null && !(pointer instanceof String p && p.startsWith("/") && p.length() <= 1024 && validPointer(p))) {
+        throw new ConfigException(at + ".softLimitPointer", "must be a JSON Pointer such as \"/Note\", got " + show(pointer));
+      }
+      int effectiveBurst = rule.containsKey("burst") ? (int) burst : (int) Math.max(1, Math.ceil(rate));
+      out.add(new FaninConfig.OriginRule(m.toLowerCase(Locale.ROOT), rate, effectiveBurst, perDay, (int) concurrency,
+          (String) pointer));
+    }
+    return List.copyOf(out);
+  }
+
+  /** A number field of a rule within bounds; 0 when absent. */
+  private static double number(JsonObject rule, String field, String at, double min, double max) {
+    Object v = rule.getValue(field);
+    if (v == null) {
+      return 0;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() < min || n.doubleValue() > max
+        || (!field.equals("ratePerSecond") && n.doubleValue() != Math.rint(n.doubleValue()))) {
+      throw new ConfigException(at + "." + field, "must be " + (field.equals("ratePerSecond") ? "a number" : "an integer")
+          + " from " + (min == 0 ? "above 0" : String.valueOf((long) min)) + " to " + (long) max + ", got " + show(v));
+    }
+    return n.doubleValue();
+  }
+
+  private static boolean validPointer(String pointer) {
+    try {
+      JsonPointer.from(pointer);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean validPort(String port) {
+    try {
+      int p = Integer.parseInt(port);
+      return p >= 1 && p <= 65_535;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   private static String show(Object v) {
     return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
   }

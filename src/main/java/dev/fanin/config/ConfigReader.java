@@ -98,7 +98,9 @@ final class ConfigReader {
             ConfigLists.hostPatterns("upstream.denyHosts", r.list("upstream.denyHosts")),
             ConfigLists.ports("upstream.allowPorts", r.list("upstream.allowPorts")),
             ConfigLists.ports("upstream.denyPorts", r.list("upstream.denyPorts")),
-            r.integer("upstream.maxRedirects", 0, 20)),
+            r.integer("upstream.maxRedirects", 0, 20),
+            ConfigLists.originRules("upstream.origins", r.list("upstream.origins")),
+            r.bool("upstream.adaptive")),
         new FaninConfig.Security(
             ConfigLists.apiKeys("security.apiKeys", r.list("security.apiKeys")),
             r.bool("security.allowAnonymous"),

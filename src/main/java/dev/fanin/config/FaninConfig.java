@@ -77,7 +77,43 @@ public record FaninConfig(
       List<String> denyHosts,
       List<Integer> allowPorts,
       List<Integer> denyPorts,
-      int maxRedirects) {}
+      int maxRedirects,
+      List<OriginRule> origins,
+      boolean adaptive) {}
+
+  /**
+   * An operator's rule for the origins it matches (the first matching rule applies).
+   *
+   * @param match "api.example.com", "*.example.com" or "host:port" (lower case)
+   * @param ratePerSecond requests a second fanin sends there, 0 for no rate
+   * @param burst requests it may send at once within the rate
+   * @param perDay requests a UTC day, 0 for no daily budget
+   * @param maxConcurrency requests in flight there, 0 for client.maxConnectionsPerOrigin
+   * @param softLimitPointer a JSON Pointer whose presence in a JSON answer means "limit hit", or null
+   */
+  public record OriginRule(String match, double ratePerSecond, int burst, long perDay, int maxConcurrency,
+      String softLimitPointer) {
+
+    /** Whether this rule applies to the origin at {@code host} (lower case) and {@code port}. */
+    public boolean matches(String host, int port) {
+      int colon = match.lastIndexOf(':');
+      String hostPart = colon < 0 ? match : match.substring(0, colon);
+      if (colon >= 0 && Integer.parseInt(match.substring(colon + 1)) != port) {
+        return false;
+      }
+      return hostPart.startsWith("*.") ? host.endsWith(hostPart.substring(1)) : host.equals(hostPart);
+    }
+
+    /** The first rule of {@code rules} that applies to the origin, or null. */
+    public static OriginRule first(List<OriginRule> rules, String host, int port) {
+      for (OriginRule rule : rules) {
+        if (rule.matches(host, port)) {
+          return rule;
+        }
+      }
+      return null;
+    }
+  }
 
   /**
    * Who may call the API: API keys (stored as SHA-256 hashes) with scopes, whether anonymous

@@ -7,15 +7,16 @@ import java.util.List;
  *
  * @param trusted comes from operator configuration (a read-only feed), which the upstream policy
  *     lets reach private networks
+ * @param rate the definition's own rate per origin ("rate"), or null
  */
 public record AggregationSpec(List<SourceSpec> sources, int deadlineMs, int concurrency, MergeSpec merge,
-    boolean trusted) {
+    boolean trusted, RateSpec rate) {
 
   public AggregationSpec(List<SourceSpec> sources, int deadlineMs, int concurrency) {
-    this(sources, deadlineMs, concurrency, MergeSpec.NONE, false);
+    this(sources, deadlineMs, concurrency, MergeSpec.NONE, false, null);
   }
 
   public AggregationSpec withTrusted(boolean trusted) {
-    return new AggregationSpec(sources, deadlineMs, concurrency, merge, trusted);
+    return new AggregationSpec(sources, deadlineMs, concurrency, merge, trusted, rate);
   }
 }

@@ -11,6 +11,11 @@ public enum ErrorKind {
   /** The upstream's answer broke HTTP (a head over the client's limits, an encoding not asked for). */
   INVALID_RESPONSE("invalid_response"),
   REJECTED("rejected"),
+  /**
+   * The origin's pace (an operator's rule, the definition's rate, a pause the origin asked for, a
+   * daily budget, a soft limit in its answer) did not allow the request within the deadline.
+   */
+  RATE_LIMITED("rate_limited"),
   CANCELLED("cancelled");
 
   private final String wireName;

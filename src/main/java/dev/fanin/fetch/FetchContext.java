@@ -28,6 +28,7 @@ public final class FetchContext {
   private String waitingFor;
   private long waitingSinceNanos;
   private CacheSpec cacheSpec;
+  private ClientPace pace;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
@@ -135,6 +136,21 @@ public final class FetchContext {
    */
   public String cacheOwner() {
     return client != null ? "key:" + client : "request:" + requestId;
+  }
+
+  /** The definition's own rate, shared by its aggregation's sources; null when it sets none. */
+  public FetchContext pace(ClientPace pace) {
+    this.pace = pace;
+    return this;
+  }
+
+  public ClientPace pace() {
+    return pace;
+  }
+
+  /** The aggregation's deadline on the System.nanoTime clock. */
+  public long deadlineNanos() {
+    return deadlineNanos;
   }
 
   /** Milliseconds left until the aggregation's deadline (may be negative). */

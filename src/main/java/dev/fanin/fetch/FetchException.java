@@ -64,6 +64,14 @@ public final class FetchException extends RuntimeException {
     return new FetchException(kind, message, 0, false);
   }
 
+  /**
+   * The origin's pace did not allow the request: never counted against its breaker. {@code
+   * httpStatus} is the status of the answer that said so (a soft limit), or 0 when nothing was sent.
+   */
+  public static FetchException rateLimited(String message, int httpStatus) {
+    return new FetchException(ErrorKind.RATE_LIMITED, message, httpStatus, false);
+  }
+
   /** Whether the origin's breaker may count this failure (when its kind is one it counts). */
   public boolean judgesOrigin() {
     return judgesOrigin;

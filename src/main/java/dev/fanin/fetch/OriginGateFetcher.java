@@ -1,15 +1,25 @@
 package dev.fanin.fetch;
 
+import dev.fanin.config.FaninConfig;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Instant;
 
 /**
- * Waits for the origin's turn ({@link OriginGate}) before the request goes out, for as long as the
- * source's deadline allows. A source that cannot get a turn in time ends as a timeout that says it
- * waited, and the origin's breaker never hears of it: the origin was not asked.
+ * Waits for the origin's turn before a request goes out, for as long as the source's deadline
+ * allows: first the definition's own rate ({@link ClientPace}), then the origin's gate (its limit on
+ * requests in flight and its pace: {@link OriginGate}), then the rule's daily budget
+ * ({@link DailyBudgets}). A request whose turn would come after its deadline ends at once as
+ * rate_limited, saying when the origin would have allowed it; nothing is sent, and the origin's
+ * breaker never hears of it. What the origin answers goes back to its gate, which paces by it.
  */
 public final class OriginGateFetcher implements Fetcher {
+  /** A soft limit carries no Retry-After: the origin is paused this long. */
+  static final long SOFT_LIMIT_PAUSE_MS = 1_000;
+
   private final Fetcher next;
   private final OriginGates gates;
   private final Vertx vertx;
@@ -26,23 +36,59 @@ public final class OriginGateFetcher implements Fetcher {
     if (context.isCancelled()) {
       return Future.failedFuture(context.cancellation());
     }
+    ClientPace pace = context.pace();
+    if (pace == null) {
+      return admit(request);
+    }
+    long now = System.nanoTime();
+    long at = pace.reserve(request.origin(), now, context.deadlineNanos());
+    if (at < 0) {
+      gates.counted(request.origin(), "client");
+      return Future.failedFuture(FetchException.rateLimited("the definition's rate (" + pace
+          + ") would allow it after the source's deadline; it was not sent", 0));
+    }
+    return at <= now ? admit(request) : sleep(context, (at - now + 999_999) / 1_000_000).compose(v -> admit(request));
+  }
+
+  /** Enters the origin's gate, or waits in its line until the turn comes or the deadline passes. */
+  private Future<FetchResponse> admit(FetchRequest request) {
+    FetchContext context = request.context();
     String origin = request.origin();
     Context here = vertx.getOrCreateContext();
-    OriginGate.Waiter waiter = gates.enterOrQueue(origin, here, context.fairnessGroup());
+    OriginGate gate;
+    OriginGate.Waiter waiter;
+    do {
+      gate = gates.gate(origin);
+      waiter = gate.enterOrQueue(here, context.fairnessGroup(), context.deadlineNanos(), System.nanoTime());
+    } while (waiter == OriginGate.RETIRED);
     if (waiter == null) {
-      return run(request, origin);
+      return budgeted(request, gate);
     }
     if (waiter == OriginGate.FULL) {
       return Future.failedFuture(new FetchException(ErrorKind.REJECTED,
           "too many requests are waiting for upstream origins (client.maxWaitQueue)"));
     }
-    OriginGate gate = gates.gate(origin);
-    long remaining = Math.max(1, context.remainingMs());
+    if (waiter instanceof OriginGate.TooLate late) {
+      gates.counted(origin, "pace");
+      return Future.failedFuture(gates.rateLimited(origin, late.allowedAt, "the origin's pace"));
+    }
+    return waitForTurn(request, gate, waiter);
+  }
+
+  private Future<FetchResponse> waitForTurn(FetchRequest request, OriginGate gate, OriginGate.Waiter waiter) {
+    FetchContext context = request.context();
+    String origin = request.origin();
     context.waitingFor(origin);
-    long timer = vertx.setTimer(remaining, t -> {
+    long timer = vertx.setTimer(Math.max(1, context.remainingMs()), t -> {
       if (gate.leave(waiter)) {
-        waiter.turn.tryFail(FetchException.notJudging(ErrorKind.TIMEOUT, "the deadline passed while "
-            + context.waiting()));
+        if (gate.paced(System.nanoTime())) {
+          gates.counted(origin, "pace");
+          waiter.turn.tryFail(FetchException.rateLimited("the deadline passed while it waited for "
+              + origin + ", which fanin paces (see GET /v1/origins); it was not sent", 0));
+        } else {
+          waiter.turn.tryFail(FetchException.notJudging(ErrorKind.TIMEOUT, "the deadline passed while "
+              + context.waiting()));
+        }
       }
     });
     Runnable unhook = context.onCancel(() -> {
@@ -56,18 +102,95 @@ public final class OriginGateFetcher implements Fetcher {
       }
       vertx.cancelTimer(timer);
       unhook.run();
-      return ar.succeeded() ? run(request, origin) : Future.failedFuture(ar.cause());
+      return ar.succeeded() ? budgeted(request, gate) : Future.failedFuture(ar.cause());
     });
   }
 
-  private Future<FetchResponse> run(FetchRequest request, String origin) {
+  /** Draws on the rule's daily budget, when it has one, then sends. */
+  private Future<FetchResponse> budgeted(FetchRequest request, OriginGate gate) {
+    FaninConfig.OriginRule rule = gate.rule();
+    if (rule == null || rule.perDay() <= 0) {
+      return send(request, gate);
+    }
+    return gates.budgets().take(rule).transform(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        return send(request, gate);
+      }
+      gate.exit();
+      if (ar.failed()) {
+        return Future.failedFuture(FetchException.notJudging(ErrorKind.REJECTED,
+            "the daily budget of \"" + rule.match() + "\" could not be counted: " + ar.cause().getMessage()));
+      }
+      gates.counted(request.origin(), "budget");
+      long renewal = gates.budgets().msUntilRenewal();
+      return Future.failedFuture(FetchException.rateLimited("the daily budget of " + rule.perDay()
+          + " requests of the upstream.origins rule \"" + rule.match() + "\" is spent; it renews at "
+          + Instant.now().plusMillis(renewal).toString().substring(0, 10) + "T00:00Z (in " + renewal / 60_000
+          + " min); it was not sent", 0));
+    });
+  }
+
+  private Future<FetchResponse> send(FetchRequest request, OriginGate gate) {
+    long sentAt = System.nanoTime();
     Future<FetchResponse> sent;
     try {
       sent = next.fetch(request);
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e);
     }
-    OriginGate gate = gates.gate(origin);
-    return sent.andThen(ar -> gate.exit(gates.limit()));
+    return sent.transform(ar -> {
+      Future<FetchResponse> outcome = judge(ar, gate, sentAt, request.origin(), request.timeoutMs(),
+          request.context().isCancelled());
+      gate.exit();
+      return outcome;
+    });
+  }
+
+  /** Tells the gate what the answer says of the origin; a soft limit becomes a rate_limited failure. */
+  private Future<FetchResponse> judge(AsyncResult<FetchResponse> ar, OriginGate gate, long sentAt, String origin,
+      int timeoutMs, boolean cancelled) {
+    if (ar.failed()) {
+      Throwable t = ar.cause();
+      ErrorKind kind = FetchException.kindOf(t);
+      boolean overload = !cancelled && (kind == ErrorKind.CONNECT
+          || (kind == ErrorKind.TIMEOUT && timeoutMs >= gates.minTimeoutMs()
+              && (!(t instanceof FetchException fe) || fe.judgesOrigin())));
+      gate.record(overload ? OriginGate.Outcome.OVERLOADED : OriginGate.Outcome.NEUTRAL, sentAt, -1,
+          RateLimitHeaders.NONE);
+      return Future.failedFuture(t);
+    }
+    FetchResponse response = ar.result();
+    RateLimitHeaders said = RateLimitHeaders.of(response.headers(), System.currentTimeMillis());
+    long retryAfter = RetryAfter.millis(response.headers().get("Retry-After"), Instant.now());
+    int status = response.status();
+    if (status == 429 || (status == 503 && retryAfter >= 0)) {
+      gates.throttledAnswer(origin);
+      gate.record(OriginGate.Outcome.THROTTLED, sentAt, retryAfter, said);
+      return Future.succeededFuture(response);
+    }
+    if (status == 503) {
+      gate.record(OriginGate.Outcome.OVERLOADED, sentAt, -1, said);
+      return Future.succeededFuture(response);
+    }
+    String soft = SoftLimit.find(gate.rule(), response);
+    if (soft != null) {
+      gates.throttledAnswer(origin);
+      gate.record(OriginGate.Outcome.THROTTLED, sentAt, SOFT_LIMIT_PAUSE_MS, said);
+      gates.counted(origin, "soft");
+      return Future.failedFuture(FetchException.rateLimited("the upstream's answer says its rate limit was hit ("
+          + gate.rule().softLimitPointer() + ": " + soft + ")", status));
+    }
+    gate.record(OriginGate.Outcome.ACCEPTED, sentAt, -1, said);
+    return Future.succeededFuture(response);
+  }
+
+  private Future<Void> sleep(FetchContext context, long ms) {
+    Promise<Void> woken = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, ms), t -> woken.tryComplete());
+    Runnable unhook = context.onCancel(() -> {
+      vertx.cancelTimer(timer);
+      woken.tryFail(context.cancellation());
+    });
+    return woken.future().andThen(ar -> unhook.run());
   }
 }

@@ -13,8 +13,10 @@ import java.util.function.Supplier;
 
 /**
  * Retries idempotent requests on connect errors and on 429, 502, 503 and 504, with exponential
- * backoff and full jitter, never past the deadline. A 429 or 503 with Retry-After waits exactly
- * that long when it fits before the deadline, and otherwise gives up at once.
+ * backoff and full jitter, never past the deadline; a soft limit (see SoftLimit) like a 429. A 429
+ * or 503 with Retry-After waits exactly that long when it fits before the deadline, and otherwise
+ * gives up at once (a Retry-After of 0 gets the usual backoff). Requests refused by the origin's
+ * pace (rate_limited, nothing sent) are not retried: their wait would not fit either.
  */
 public final class RetryingFetcher implements Fetcher {
   private static final Set<HttpMethod> IDEMPOTENT =
@@ -81,19 +83,24 @@ public final class RetryingFetcher implements Fetcher {
       }
       if (response.status() == 429 || response.status() == 503) {
         long wait = RetryAfter.millis(response.headers().get("Retry-After"), Instant.now());
-        if (wait >= 0) {
+        if (wait > 0) { // a Retry-After of 0 gets the usual backoff: retries never come at once
           return wait >= context.remainingMs()
               ? new Decision(-1, "Retry-After of " + wait + " ms does not fit in the deadline; not retried")
               : new Decision(wait, null);
         }
       }
-    } else if (FetchException.kindOf(failure) != ErrorKind.CONNECT) {
+    } else if (FetchException.kindOf(failure) != ErrorKind.CONNECT && !softLimit(failure)) {
       return Decision.FINAL;
     }
     long delay = backoff(retriesDone);
     return delay >= context.remainingMs()
         ? new Decision(-1, "the next retry would pass the deadline; not retried")
         : new Decision(delay, null);
+  }
+
+  /** A soft limit (the origin answered that its limit was hit) is retried like a 429. */
+  private static boolean softLimit(Throwable failure) {
+    return FetchException.kindOf(failure) == ErrorKind.RATE_LIMITED && FetchException.statusOf(failure) != 0;
   }
 
   /** Full jitter: uniform in [0, min(max, initial * 2^n)]. */

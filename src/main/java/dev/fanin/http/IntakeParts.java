@@ -6,6 +6,7 @@ import dev.fanin.cluster.PollerView;
 import dev.fanin.config.LiveConfig;
 import dev.fanin.feeds.FeedRunHub;
 import dev.fanin.fetch.BreakerRegistry;
+import dev.fanin.fetch.OriginGates;
 import dev.fanin.policy.LoopMark;
 import dev.fanin.security.ApiKeys;
 import dev.fanin.security.RateLimiter;
@@ -30,4 +31,5 @@ public record IntakeParts(
     BreakerRegistry breakers,
     AtomicBoolean ready,
     PollerView pollers,
-    ClusterView cluster) {}
+    ClusterView cluster,
+    OriginGates origins) {}

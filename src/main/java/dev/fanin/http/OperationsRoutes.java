@@ -1,6 +1,8 @@
 package dev.fanin.http;
 
 import dev.fanin.config.FaninConfig;
+import dev.fanin.fetch.OriginGates;
+import dev.fanin.fetch.OriginSnapshot;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** What operators look at: health, readiness, metrics, circuit breakers and the cluster. */
+/** What operators look at: health, readiness, metrics, circuit breakers, origins and the cluster. */
 final class OperationsRoutes {
   private final Vertx vertx;
   private final IntakeParts services;
@@ -48,6 +50,45 @@ final class OperationsRoutes {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));
     router.get("/v1/circuits").handler(this::circuits);
     router.get("/v1/cluster").handler(ctx -> ctx.json(clusterJson()));
+    router.get("/v1/origins").handler(this::origins);
+  }
+
+  /** Origins listed by GET /v1/origins at most (the busiest first). */
+  static final int LISTED_ORIGINS = 1000;
+
+  private void origins(RoutingContext ctx) {
+    OriginGates gates = services.origins();
+    JsonArray list = new JsonArray();
+    for (OriginSnapshot o : gates.snapshot(LISTED_ORIGINS)) {
+      JsonObject rule = null;
+      if (o.rule() != null) {
+        FaninConfig.OriginRule r = o.rule();
+        rule = new JsonObject().put("match", r.match());
+        if (r.ratePerSecond() > 0) {
+          rule.put("ratePerSecond", r.ratePerSecond()).put("burst", r.burst());
+        }
+        if (r.perDay() > 0) {
+          rule.put("perDay", r.perDay()).put("usedToday", gates.budgets().usedToday(r));
+        }
+        if (r.maxConcurrency() > 0) {
+          rule.put("maxConcurrency", r.maxConcurrency());
+        }
+        if (r.softLimitPointer() != null) {
+          rule.put("softLimitPointer", r.softLimitPointer());
+        }
+      }
+      list.add(new JsonObject()
+          .put("origin", o.origin())
+          .put("rule", rule)
+          .put("limit", o.limit())
+          .put("inFlight", o.inFlight())
+          .put("waiting", o.waiting())
+          .put("tokens", o.tokens() < 0 ? null : Math.floor(o.tokens() * 100) / 100)
+          .put("pausedUntil", o.pausedForMs() > 0 ? Instant.now().plusMillis(o.pausedForMs()).toString() : null)
+          .put("throttled", o.throttles())
+          .put("learnedRatePerSecond", o.learnedRate() > 0 ? Math.round(o.learnedRate() * 100) / 100.0 : null));
+    }
+    ctx.json(new JsonObject().put("origins", list).put("total", gates.size()));
   }
 
   /** Ready when not clustered, or while this node is an active member. */

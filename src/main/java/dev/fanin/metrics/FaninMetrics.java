@@ -96,6 +96,19 @@ public final class FaninMetrics {
     }
   }
 
+  /** An answer that throttled fanin: a 429, a 503 with Retry-After, a soft limit. */
+  public void throttled(String origin) {
+    registry.counter("fanin.upstream.throttled", "origin", origin).increment();
+  }
+
+  /**
+   * A request the origin's pace kept from being sent (reason: pace, client, budget), or a soft
+   * limit that ended a source (reason: soft).
+   */
+  public void rateLimited(String origin, String reason) {
+    registry.counter("fanin.upstream.rate_limited", "origin", origin, "reason", reason).increment();
+  }
+
   public void breakerTransition(String origin, String state) {
     registry.counter("fanin.breaker.transitions", "origin", origin, "to", state).increment();
   }

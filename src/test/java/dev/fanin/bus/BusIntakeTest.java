@@ -31,6 +31,7 @@ import dev.fanin.metrics.FaninMetrics;
 import dev.fanin.pipeline.FetchPipeline;
 import dev.fanin.policy.DemoHosts;
 import dev.fanin.policy.UpstreamPolicy;
+import dev.fanin.testing.Gates;
 import dev.fanin.testing.Fetches;
 import dev.fanin.testing.ScriptedFetcher;
 import io.vertx.core.Context;
@@ -79,7 +80,7 @@ class BusIntakeTest {
     FaninMetrics metrics = FaninMetrics.standalone();
     FetchPipeline pipeline = new FetchPipeline(vertx, http, new BreakerRegistry(vertx, config.breaker(), metrics),
         config::retry, new UpstreamPolicy(config.upstream(), DemoHosts.off()), metrics, new ResponseCache(1 << 20),
-        new Coalescer(vertx), new Lanes(), new OriginGates(vertx, () -> 100, () -> 100), List::of,
+        new Coalescer(vertx), new Lanes(), Gates.fixed(vertx, 100, 100), List::of,
         new HostResolver(vertx));
     Aggregator aggregator = new Aggregator(vertx, pipeline, () -> config, new LoadShedder(), metrics,
         new ResultDecoder(vertx.createSharedWorkerExecutor("test-decode", 1), new FeedParserDecoder(1 << 20)),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanin.testing.Gates;
 import dev.fanin.testing.Fetches;
 import dev.fanin.testing.ScriptedFetcher;
 import io.vertx.core.Context;
@@ -37,7 +38,7 @@ class OriginGateFetcherTest {
     this.vertx = vertx;
     this.loop = vertx.getOrCreateContext();
     // one request in flight per origin, at most two waiting in the whole process
-    this.gates = new OriginGates(vertx, () -> 1, () -> 2);
+    this.gates = Gates.fixed(vertx, 1, 2);
     this.gated = new OriginGateFetcher(upstream, gates, vertx);
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanin.testing.Gates;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class OriginGateTest {
   static final int LIMIT = 1;
+  /** A deadline no wait here reaches. */
+  static final long FAR = Long.MAX_VALUE;
   Context loop;
   OriginGates gates;
   OriginGate gate;
@@ -29,12 +32,16 @@ class OriginGateTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     loop = vertx.getOrCreateContext();
-    gates = new OriginGates(vertx, () -> LIMIT, () -> 100);
+    gates = Gates.fixed(vertx, LIMIT, 100);
     gate = new OriginGate("http://a.example:80", gates);
   }
 
+  OriginGate.Waiter enter(OriginGate g) {
+    return g.enterOrQueue(loop, "g", FAR, System.nanoTime());
+  }
+
   OriginGate.Waiter queue(String group) {
-    OriginGate.Waiter waiter = gate.enterOrQueue(LIMIT, loop, group);
+    OriginGate.Waiter waiter = gate.enterOrQueue(loop, group, FAR, System.nanoTime());
     assertTrue(waiter != null && waiter != OriginGate.FULL && waiter != OriginGate.RETIRED, "not queued");
     return waiter;
   }
@@ -42,7 +49,7 @@ class OriginGateTest {
   /** Ends one request in flight and returns which of the waiters got the turn. */
   OriginGate.Waiter nextTurn(List<OriginGate.Waiter> waiters) {
     List<OriginGate.Waiter> before = granted(waiters);
-    gate.exit(LIMIT);
+    gate.exit();
     assertTrue(eventually(5_000, () -> granted(waiters).size() == before.size() + 1), "nobody got the turn");
     List<OriginGate.Waiter> after = granted(waiters);
     after.removeAll(before);
@@ -61,7 +68,7 @@ class OriginGateTest {
 
   @Test
   void aGroupWithOneRequestWaitsAboutOneTurnHoweverManyAnotherGroupQueued() {
-    assertNull(gate.enterOrQueue(LIMIT, loop, "big"), "the first enters at once");
+    assertNull(gate.enterOrQueue(loop, "big", FAR, System.nanoTime()), "the first enters at once");
     OriginGate.Waiter big1 = queue("big");
     OriginGate.Waiter big2 = queue("big");
     OriginGate.Waiter big3 = queue("big");
@@ -77,7 +84,7 @@ class OriginGateTest {
 
   @Test
   void aWaiterThatLeftIsPassedOver() {
-    gate.enterOrQueue(LIMIT, loop, "g");
+    gate.enterOrQueue(loop, "g", FAR, System.nanoTime());
     OriginGate.Waiter first = queue("g");
     OriginGate.Waiter second = queue("g");
     assertTrue(gate.leave(first));
@@ -88,7 +95,7 @@ class OriginGateTest {
 
   @Test
   void aTurnGivenToAWaiterThatGaveUpMeanwhilePassesOn() {
-    gate.enterOrQueue(LIMIT, loop, "g");
+    gate.enterOrQueue(loop, "g", FAR, System.nanoTime());
     OriginGate.Waiter gaveUp = queue("g");
     OriginGate.Waiter next = queue("other");
     gaveUp.turn.tryFail("its deadline passed just now");
@@ -99,16 +106,16 @@ class OriginGateTest {
   @Test
   void idleGatesAreForgottenAndBusyOnesKept() throws Exception {
     Context here = loop;
-    assertNull(gates.enterOrQueue("http://idle.example:80", here, "g"));
-    gates.gate("http://idle.example:80").exit(LIMIT);
-    assertNull(gates.enterOrQueue("http://busy.example:80", here, "g"));
+    assertNull(enter(gates.gate("http://idle.example:80")));
+    gates.gate("http://idle.example:80").exit();
+    assertNull(enter(gates.gate("http://busy.example:80")));
     OriginGate idle = gates.gate("http://idle.example:80");
     gates.sweep(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OriginGates.IDLE_MS) + 1);
     assertEquals(1, gates.size(), "only the busy origin keeps a gate");
-    assertNull(gates.gate("http://idle.example:80"));
+    assertNull(gates.existing("http://idle.example:80"));
     // a request that still held the retired gate looks the origin up again
-    assertSame(OriginGate.RETIRED, idle.enterOrQueue(LIMIT, here, "g"));
-    assertNull(gates.enterOrQueue("http://idle.example:80", here, "g"));
-    assertNotSame(idle, gates.gate("http://idle.example:80"));
+    assertSame(OriginGate.RETIRED, idle.enterOrQueue(here, "g", FAR, System.nanoTime()));
+    assertNull(enter(gates.gate("http://idle.example:80")));
+    assertNotSame(idle, gates.existing("http://idle.example:80"));
   }
 }

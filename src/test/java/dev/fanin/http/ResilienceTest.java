@@ -24,6 +24,8 @@ class ResilienceTest {
       .put("retry", new JsonObject().put("initialBackoffMs", 10).put("maxBackoffMs", 50))
       // failures here must not open the breaker for the other tests: they share one origin
       .put("breaker", new JsonObject().put("maxFailures", 1000)))
+      // a Retry-After pauses its whole origin: the two Retry-After tests have origins of their own
+      .upstreams(3)
       .resetCountersBeforeEach();
 
   @Test
@@ -96,7 +98,7 @@ class ResilienceTest {
   void retryAfterIsHonouredWhenItFitsTheDeadline() {
     String key = UUID.randomUUID().toString();
     JsonObject result = only(fixture.fanin().aggregate(definition(
-        source("s", fixture.upstream().url("status=429&retryAfter=1&failFirst=1&key=" + key)).put("retries", 1))
+        source("s", fixture.upstream(1).url("status=429&retryAfter=1&failFirst=1&key=" + key)).put("retries", 1))
         .put("deadlineMs", 3000)));
     assertEquals("ok", result.getString("status"));
     assertEquals(2, result.getInteger("attempts"));
@@ -107,7 +109,7 @@ class ResilienceTest {
   void retryAfterBeyondTheDeadlineFailsAtOnce() {
     String key = UUID.randomUUID().toString();
     JsonObject result = only(fixture.fanin().aggregate(definition(
-        source("s", fixture.upstream().url("status=503&retryAfter=10&failFirst=1&key=" + key)).put("retries", 3))
+        source("s", fixture.upstream(2).url("status=503&retryAfter=10&failFirst=1&key=" + key)).put("retries", 3))
         .put("deadlineMs", 2000)));
     assertEquals("error", result.getString("status"));
     assertEquals(503, result.getInteger("httpStatus"));
