@@ -30,6 +30,8 @@ BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
 # the one fake upstream, shared with the tests; run as a single-file program on the jar's Vert.x
 FAKE_UPSTREAM = os.path.join(ROOT, "src", "test", "java", "dev", "fanin", "testing", "FakeUpstream.java")
+# the upstream that rations its callers (scenario 9), shared with the tests too
+RATIONED_UPSTREAM = os.path.join(ROOT, "src", "test", "java", "dev", "fanin", "testing", "RationedUpstream.java")
 # bytes of the JSON body a source asks the fake upstream for when a scenario does not say
 SMALL_BODY = 16
 
@@ -47,6 +49,8 @@ FULL = {
     # 4,000 aggregations of 50: the JIT needs thousands before the per-source cost settles (docs/performance.md)
     "warmup": {"aggregations": 4000, "n": 50, "big": 20, "streams": 50, "clients": 4},
     "idle_connections": 10000,
+    # issue 14: an upstream of 200 requests a second, burst 20; 2,000 sources at concurrency 200, retries 3
+    "rationed": {"n": 2000, "concurrency": 200, "rate": 200, "burst": 20, "retries": 3},
 }
 
 QUICK = {
@@ -62,6 +66,7 @@ QUICK = {
     "cache": {"concurrent": 50, "delay_ms": 200},
     "warmup": {"aggregations": 30, "n": 20, "big": 2, "streams": 3, "clients": 2},
     "idle_connections": 500,
+    "rationed": {"n": 200, "concurrency": 50, "rate": 50, "burst": 5, "retries": 3},
 }
 
 # Targets of issue 3 (2 cores; every figure a ratio or difference measured in one run).
@@ -71,6 +76,8 @@ TARGET_FIRST_LINE_MS = 10.0
 TARGET_THROUGHPUT_X = 5.0
 TARGET_P99_MS = 30.0
 TARGET_RSS_MB = 256.0
+# issue 14: wall time against the ideal (N - burst) / rate, and the share of answers that were 429
+TARGET_RATIONED = {"rule": (1.05, 0.0), "retry-after": (1.2, 2.0), "headers": (None, 1.0)}
 
 
 CHILDREN = []
@@ -470,6 +477,79 @@ def scenario_cache(cfg, ports, out, tmpdir):
                     "wall_ms": round(wall, 1), "outcomes": statuses}
 
 
+def scenario_rationed(cfg, ports, out, tmpdir, jar_cp):
+    """9 (issue 14): N sources at one upstream that allows `rate` a second (burst `burst`) and answers 429
+    beyond it. fanin with a matching upstream.origins rule, fanin with no rule against 429 + Retry-After only,
+    fanin with no rule against RateLimit headers; beside it the aiohttp peer (no retries) and the seed's script
+    (asyncio + Semaphore, retry on 429 after Retry-After). Each run gets an upstream (and an origin) of its own."""
+    rc = cfg["rationed"]
+    n, conc, rate, burst, retries = rc["n"], rc["concurrency"], rc["rate"], rc["burst"], rc["retries"]
+    ideal_s = (n - burst) / float(rate)
+    src = os.path.join(tmpdir, "RationedUpstream.java")
+    shutil.copyfile(RATIONED_UPSTREAM, src)
+    rows = []
+
+    def with_upstream(label, port, mode, fn):
+        up = Proc("rationed-" + label, ["java", "-XX:+UseSerialGC", "-Xmx256m", "-cp", jar_cp, src, str(port),
+                                        str(rate), str(burst), mode], tmpdir, cwd=tmpdir)
+        CHILDREN.append(up)
+        try:
+            procs.wait_http(up, port, "/__stats", 60)
+            t0 = time.monotonic()
+            extra = fn(port)
+            wall = time.monotonic() - t0
+            st, data = procs.http_get(port, "/__stats")
+            stats = json.loads(data)
+        finally:
+            up.stop()
+            CHILDREN.remove(up)
+        answered = stats["ok"] + stats["throttled"]
+        row = {"run": label, "mode": mode, "wall_s": round(extra.pop("wall_s", wall), 3), "ideal_s": round(ideal_s, 3),
+               "answers_429": stats["throttled"], "answers": answered,
+               "pct_429": round(100.0 * stats["throttled"] / answered, 2) if answered else None}
+        row.update(extra)
+        row["ratio"] = round(row["wall_s"] / ideal_s, 3)
+        rows.append(row)
+        log("rationed %s (%s): %.2f s (ideal %.2f), %d of %d answers were 429, %s ok, %s failed" % (
+            label, mode, row["wall_s"], ideal_s, row["answers_429"], answered, row.get("ok"), row.get("failed")))
+
+    def via(port_of_aggregator):
+        def go(port):
+            srcs = [{"id": "s%d" % i, "url": "http://127.0.0.1:%d/item/%d" % (port, i), "retries": retries,
+                     "timeoutMs": 30000} for i in range(n)]
+            body = json.dumps({"sources": srcs, "concurrency": conc, "deadlineMs": 120000}).encode()
+            t0 = time.monotonic()
+            st, data, ms = Client(port_of_aggregator, timeout=180).post("/v1/aggregate", body)
+            wall = time.monotonic() - t0
+            doc = json.loads(data)
+            if "results" not in doc:
+                raise RuntimeError("HTTP %s: %s" % (st, data[:300]))
+            results = doc["results"]
+            ok = sum(1 for r in results.values() if r.get("status") == "ok")
+            kinds = {}
+            for r in results.values():
+                if r.get("status") != "ok":
+                    k = (r.get("error") or {}).get("kind") if isinstance(r.get("error"), dict) else str(r.get("error"))
+                    kinds[k] = kinds.get(k, 0) + 1
+            return {"ok": ok, "failed": n - ok, "failed_kinds": kinds, "http_status": st, "wall_s": wall}
+        return go
+
+    def seed(port):
+        p = subprocess.run([sys.executable, os.path.join(BENCH, "clients", "seed_script.py"),
+                            "http://127.0.0.1:%d/item/" % port, str(n), str(conc), str(retries)],
+                           capture_output=True, text=True, timeout=600)
+        r = json.loads(p.stdout.strip().splitlines()[-1])
+        return {"ok": r["ok"], "failed": r["failed"], "wall_s": r["wall_s"]}
+
+    with_upstream("fanin rule", ports["rationed_rule"], "retry-after", via(ports["fanin"]))
+    with_upstream("fanin no rule", ports["rationed_ra"], "retry-after", via(ports["fanin"]))
+    with_upstream("fanin no rule", ports["rationed_headers"], "headers", via(ports["fanin"]))
+    with_upstream("aiohttp peer", ports["rationed_aiohttp"], "retry-after", via(ports["aiohttp"]))
+    with_upstream("seed script", ports["rationed_seed"], "retry-after", seed)
+    out["rationed"] = {"n": n, "concurrency": conc, "rate": rate, "burst": burst, "retries": retries,
+                       "ideal_s": round(ideal_s, 3), "runs": rows}
+
+
 def scenario_big_stream(cfg, ports, out, fanin_pid, sampler):
     b = cfg["big"]
     body = spec_body(ports["upstream"], b["n"], 0, b["concurrency"], size=b["size"], prefix="b")
@@ -758,6 +838,34 @@ def build_rows(cfg, out, quick):
         add(key="cache_hit_p99", scenario="8 p99 latency, cache hits (ms)", fanin=fmt(r["p99_ms"], 2), value=r["p99_ms"])
         add(key="coalesce", scenario="8 %d simultaneous identical aggregations: upstream requests" % ch["concurrent"],
             ideal="1", fanin=fmt(ch["upstream_requests"]), value=ch["upstream_requests"])
+    ra = out.get("rationed")
+    if ra:
+        runs = {(r["run"], r["mode"]): r for r in ra["runs"]}
+
+        def peer(r):
+            return "%.2f s, %d x 429 (%.1f%%), %d failed" % (r["wall_s"], r["answers_429"], r["pct_429"] or 0,
+                                                            r["failed"]) if r else "-"
+        head = "9 rationed upstream %d/s burst %d, N=%d c=%d retries %d" % (
+            ra["rate"], ra["burst"], ra["n"], ra["concurrency"], ra["retries"])
+        for (label, mode), key, what in ((("fanin rule", "retry-after"), "rule", "matching rule"),
+                                         (("fanin no rule", "retry-after"), "retry-after", "no rule, 429 + Retry-After"),
+                                         (("fanin no rule", "headers"), "headers", "no rule, RateLimit headers")):
+            r = runs.get((label, mode))
+            if not r:
+                continue
+            max_ratio, max_pct = TARGET_RATIONED[key]
+            met = (r["failed"] == 0 and (r["pct_429"] or 0) <= max_pct
+                   and (max_ratio is None or r["ratio"] <= max_ratio))
+            target = "%s429 <= %g%%, all ok" % ("<= %gx ideal, " % max_ratio if max_ratio else "", max_pct)
+            aio = peer(runs.get(("aiohttp peer", "retry-after"))) if key == "retry-after" else "-"
+            add(key="rationed_" + key, scenario="%s: %s (s)" % (head, what), ideal=fmt(r["ideal_s"], 2),
+                fanin=fmt(r["wall_s"], 2), delta="%d x 429 (%.1f%%)%s" % (
+                    r["answers_429"], r["pct_429"] or 0, ", %d failed" % r["failed"] if r["failed"] else ""),
+                ratio=fmt(r["ratio"], 3), aiohttp=aio, target=target, met=met, value=r["wall_s"])
+        r = runs.get(("seed script", "retry-after"))
+        if r:
+            add(key="rationed_seed", scenario="%s: the seed's script (asyncio + Semaphore, retry on 429) (s)" % head,
+                ideal=fmt(r["ideal_s"], 2), aiohttp=peer(r), value=r["wall_s"])
     return rows
 
 
@@ -829,7 +937,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="bench/run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny N, few reps, short wrk: a smoke run (< 1 min)")
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8",
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9",
                     help="comma list of 1..6 (default all; 6 = sequential/aiohttp comparison columns)")
     ap.add_argument("--reps", type=int, help="measured reps per point (default 5; quick 2)")
     ap.add_argument("--wrk-duration", type=int, help="seconds per wrk run (default 15; quick 2)")
@@ -862,7 +970,8 @@ def main(argv=None):
     started = datetime.datetime.now(datetime.timezone.utc)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     tmpdir = tempfile.mkdtemp(prefix="bench-run-")
-    ports = {k: procs.free_port() for k in ("upstream", "fanin", "aiohttp", "sequential", "bare")}
+    ports = {k: procs.free_port() for k in ("upstream", "fanin", "aiohttp", "sequential", "bare", "rationed_rule",
+                                            "rationed_ra", "rationed_headers", "rationed_aiohttp", "rationed_seed")}
     children = CHILDREN
     out = {"version": 1, "timestamp": started.isoformat(timespec="seconds"), "quick": args.quick,
            "scenarios_run": sorted(scen), "config": cfg, "machine": machine_info(), "ports": ports}
@@ -933,7 +1042,13 @@ def main(argv=None):
             "FANIN_CLIENT_MAX_CONNECTIONS_PER_ORIGIN": "2000",
             # scenario 8 sends 1,000 aggregations at once: above the default bound of 512 they would be shed
             "FANIN_AGGREGATE_MAX_IN_FLIGHT": "2000",
+            # scenario 9 sends 2,000 sources in one aggregation (the default bound is 1,000)
+            "FANIN_AGGREGATE_MAX_SOURCES": "5000",
             "FANIN_UPSTREAM_ALLOW_PRIVATE_NETWORKS": "true",
+            # scenario 9: the operator's rule for the one rationed upstream that has one
+            "FANIN_UPSTREAM_ORIGINS": json.dumps([{"match": "127.0.0.1:%d" % ports["rationed_rule"],
+                                                   "ratePerSecond": cfg["rationed"]["rate"],
+                                                   "burst": cfg["rationed"]["burst"]}]),
         })
         for kv in args.env:
             k, _, v = kv.partition("=")
@@ -1049,6 +1164,8 @@ def main(argv=None):
                 run("7-feeds", scenario_feeds)
             if 8 in scen:
                 run("8-cache", scenario_cache, tmpdir)
+            if 9 in scen:
+                run("9-rationed", scenario_rationed, tmpdir, up_cp)
         st, data = procs.http_get(ports["upstream"], "/__stats")
         out["upstream"]["requests_served"] = json.loads(data).get("requests")
     except BaseException as e:

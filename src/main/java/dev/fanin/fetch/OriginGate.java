@@ -27,6 +27,8 @@ final class OriginGate {
     final Context context;
     final Object group;
     final long deadline;
+    /** When the gate gave it its turn (its start, for the pacing: not when its loop got round to it). */
+    volatile long admittedAt;
 
     Waiter(Context context, Object group, long deadline) {
       this.context = context;
@@ -164,7 +166,9 @@ final class OriginGate {
         }
         p.start(now);
         inFlight++;
-        granted.add(nextWaiter());
+        Waiter next = nextWaiter();
+        next.admittedAt = now;
+        granted.add(next);
       }
       if (waiting > 0 && inFlight >= p.limit(now)) {
         schedulePump(p.limitGrowsAt(now), now);

@@ -57,12 +57,14 @@ public final class OriginGateFetcher implements Fetcher {
     Context here = vertx.getOrCreateContext();
     OriginGate gate;
     OriginGate.Waiter waiter;
+    long now;
     do {
       gate = gates.gate(origin);
-      waiter = gate.enterOrQueue(here, context.fairnessGroup(), context.deadlineNanos(), System.nanoTime());
+      now = System.nanoTime();
+      waiter = gate.enterOrQueue(here, context.fairnessGroup(), context.deadlineNanos(), now);
     } while (waiter == OriginGate.RETIRED);
     if (waiter == null) {
-      return budgeted(request, gate);
+      return budgeted(request, gate, now);
     }
     if (waiter == OriginGate.FULL) {
       return Future.failedFuture(new FetchException(ErrorKind.REJECTED,
@@ -102,19 +104,19 @@ public final class OriginGateFetcher implements Fetcher {
       }
       vertx.cancelTimer(timer);
       unhook.run();
-      return ar.succeeded() ? budgeted(request, gate) : Future.failedFuture(ar.cause());
+      return ar.succeeded() ? budgeted(request, gate, waiter.admittedAt) : Future.failedFuture(ar.cause());
     });
   }
 
-  /** Draws on the rule's daily budget, when it has one, then sends. */
-  private Future<FetchResponse> budgeted(FetchRequest request, OriginGate gate) {
+  /** Draws on the rule's daily budget, when it has one, then sends (admitted at {@code admittedAt}). */
+  private Future<FetchResponse> budgeted(FetchRequest request, OriginGate gate, long admittedAt) {
     FaninConfig.OriginRule rule = gate.rule();
     if (rule == null || rule.perDay() <= 0) {
-      return send(request, gate);
+      return send(request, gate, admittedAt);
     }
     return gates.budgets().take(rule).transform(ar -> {
       if (ar.succeeded() && ar.result()) {
-        return send(request, gate);
+        return send(request, gate, admittedAt);
       }
       gate.exit();
       if (ar.failed()) {
@@ -130,8 +132,8 @@ public final class OriginGateFetcher implements Fetcher {
     });
   }
 
-  private Future<FetchResponse> send(FetchRequest request, OriginGate gate) {
-    long sentAt = System.nanoTime();
+  /** Sends; what the answer says goes back to the gate as of {@code sentAt}, when the gate let it go. */
+  private Future<FetchResponse> send(FetchRequest request, OriginGate gate, long sentAt) {
     Future<FetchResponse> sent;
     try {
       sent = next.fetch(request);

@@ -33,6 +33,13 @@ final class OriginPacing {
   static final long FORGET_AFTER = 60 * SECOND;
   /** The slowest fanin ever paces an origin: one request every ten seconds. */
   static final double MIN_RATE = 0.1;
+  /**
+   * fanin sends a little under a rule's rate, and one request fewer at once than its burst: the
+   * upstream counts requests when they arrive, and a burst delayed by a connection being set up
+   * arrives closer to the next request than it was sent. The slack grows with time (2 % of a second's
+   * requests each second) and covers one request's interval from the start.
+   */
+  static final double RULE_MARGIN = 0.98;
   /** Stretches kept for the estimate (the oldest go first). */
   static final int MAX_SEGMENTS = 64;
 
@@ -67,7 +74,8 @@ final class OriginPacing {
     this.rule = rule;
     int max = rule != null && rule.maxConcurrency() > 0 ? Math.min(rule.maxConcurrency(), ceiling) : ceiling;
     this.limit = adaptive ? new AdaptiveLimit(max, now) : AdaptiveLimit.fixed(max);
-    this.ruled = rule != null && rule.ratePerSecond() > 0 ? new TokenBucket(rule.ratePerSecond(), rule.burst(), now) : null;
+    this.ruled = rule != null && rule.ratePerSecond() > 0
+        ? new TokenBucket(rule.ratePerSecond() * RULE_MARGIN, Math.max(1, rule.burst() - 1), now) : null;
     this.firstContact = now;
   }
 
@@ -264,8 +272,8 @@ final class OriginPacing {
       seconds += segment[0] / 1e9;
       accepted += segment[1];
     }
-    if (seconds <= 0) {
-      return MIN_RATE;
+    if (seconds * SECOND < RAMP_STEP) {
+      return learned.rate() / 2; // too short a stretch to tell: halve, as AIMD does
     }
     double low = 0;
     double high = (accepted + burstSeen) / seconds;
