@@ -506,12 +506,14 @@ def scenario_rationed(cfg, ports, out, tmpdir, jar_cp):
         answered = stats["ok"] + stats["throttled"]
         row = {"run": label, "mode": mode, "wall_s": round(extra.pop("wall_s", wall), 3), "ideal_s": round(ideal_s, 3),
                "answers_429": stats["throttled"], "answers": answered,
+               "first_429s_at_ms": stats.get("throttledAtMs", [])[:10],
                "pct_429": round(100.0 * stats["throttled"] / answered, 2) if answered else None}
         row.update(extra)
         row["ratio"] = round(row["wall_s"] / ideal_s, 3)
         rows.append(row)
-        log("rationed %s (%s): %.2f s (ideal %.2f), %d of %d answers were 429, %s ok, %s failed" % (
-            label, mode, row["wall_s"], ideal_s, row["answers_429"], answered, row.get("ok"), row.get("failed")))
+        log("rationed %s (%s): %.2f s (ideal %.2f), %d of %d answers were 429 (first at %s ms), %s ok, %s failed" % (
+            label, mode, row["wall_s"], ideal_s, row["answers_429"], answered, row["first_429s_at_ms"],
+            row.get("ok"), row.get("failed")))
 
     def via(port_of_aggregator):
         def go(port):

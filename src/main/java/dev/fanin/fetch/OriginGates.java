@@ -2,6 +2,7 @@ package dev.fanin.fetch;
 
 import dev.fanin.config.FaninConfig;
 import dev.fanin.metrics.FaninMetrics;
+import io.micrometer.core.instrument.Meter;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Instant;
@@ -38,6 +39,7 @@ public final class OriginGates {
   private final Vertx vertx;
   private final Map<String, OriginGate> gates = new ConcurrentHashMap<>();
   private final Map<String, Long> warned = new ConcurrentHashMap<>();
+  private final Map<OriginGate, List<Meter>> gauges = new ConcurrentHashMap<>();
   private final AtomicInteger waiting = new AtomicInteger();
   private final IntSupplier perOrigin;
   private final IntSupplier maxWaiting;
@@ -72,9 +74,23 @@ public final class OriginGates {
     }
   }
 
-  /** The origin's gate, made when it has none. */
+  /** The origin's gate, made (with its gauges) when it has none. */
   OriginGate gate(String origin) {
-    return gates.computeIfAbsent(origin, o -> new OriginGate(o, this));
+    OriginGate gate = gates.get(origin);
+    return gate != null ? gate : gates.computeIfAbsent(origin, o -> {
+      OriginGate made = new OriginGate(o, this);
+      gauges.put(made, metrics.originPace(o, () -> made.snapshot(System.nanoTime()).limit(),
+          () -> made.snapshot(System.nanoTime()).pausedForMs() / 1000.0,
+          () -> made.snapshot(System.nanoTime()).learnedRate()));
+      return made;
+    });
+  }
+
+  private void forget(OriginGate gate) {
+    List<Meter> meters = gauges.remove(gate);
+    if (meters != null) {
+      meters.forEach(metrics::remove);
+    }
   }
 
   /** The origin's gate when it has one, else null. */
@@ -162,13 +178,20 @@ public final class OriginGates {
   /** Drops gates idle for {@link #IDLE_MS}, and the longest idle beyond {@link #MAX_IDLE_GATES}. */
   void sweep(long now) {
     long idle = TimeUnit.MILLISECONDS.toNanos(IDLE_MS);
-    gates.values().removeIf(gate -> gate.retireIfIdle(idle, now));
+    gates.values().removeIf(gate -> {
+      boolean retired = gate.retireIfIdle(idle, now);
+      if (retired) {
+        forget(gate);
+      }
+      return retired;
+    });
     if (gates.size() > MAX_IDLE_GATES) {
       List<OriginGate> oldest = new ArrayList<>(gates.values());
       oldest.sort(Comparator.comparingLong(OriginGate::lastUsed));
       for (OriginGate gate : oldest.subList(0, gates.size() - MAX_IDLE_GATES)) {
         if (gate.retireIfIdle(0, now)) {
           gates.remove(gate.origin(), gate);
+          forget(gate);
         }
       }
     }

@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -60,7 +61,7 @@ public final class FaninMetrics {
     Gauge.builder("fanin.upstream.waiting", waiting)
         .description("upstream requests waiting for their origin's turn").register(registry);
     Gauge.builder("fanin.upstream.origins", origins)
-        .description("origins with requests in flight or used in the last minute").register(registry);
+        .description("origins with requests in flight or used in the last 10 minutes").register(registry);
   }
 
   /** A registry of its own, for embedding and tests; Main shares one with Vert.x. */
@@ -107,6 +108,22 @@ public final class FaninMetrics {
    */
   public void rateLimited(String origin, String reason) {
     registry.counter("fanin.upstream.rate_limited", "origin", origin, "reason", reason).increment();
+  }
+
+  /**
+   * One origin's pace as gauges: its limit on requests in flight, how long it stays paused, and the
+   * rate fanin learned for it (0 when none). Removed with {@link #remove} when the origin is forgotten.
+   */
+  public List<Meter> originPace(String origin, Supplier<Number> limit, Supplier<Number> pausedSeconds,
+      Supplier<Number> learnedRate) {
+    return List.of(
+        Gauge.builder("fanin.upstream.concurrency.limit", limit).description("requests in flight the origin allows now")
+            .tag("origin", origin).strongReference(true).register(registry),
+        Gauge.builder("fanin.upstream.paused.seconds", pausedSeconds).description("how long the origin stays paused")
+            .tag("origin", origin).strongReference(true).register(registry),
+        Gauge.builder("fanin.upstream.learned.rate", learnedRate)
+            .description("requests a second fanin learned to send the origin, 0 when it paces by rule only")
+            .tag("origin", origin).strongReference(true).register(registry));
   }
 
   public void breakerTransition(String origin, String state) {

@@ -172,6 +172,11 @@ class PacingTest {
     JsonObject origin = origins(fanin).getJsonObject(0);
     assertEquals(1, origin.getLong("throttled"));
     assertNotNull(origin.getString("pausedUntil"), origin.encode());
+    String metrics = fanin.client.get("/metrics").send().await().bodyAsString();
+    assertTrue(metrics.contains("fanin_upstream_throttled_total{origin=\"http://127.0.0.1:" + u.port() + "\"} 1.0"),
+        "the throttle is counted");
+    assertTrue(metrics.contains("fanin_upstream_rate_limited_total{origin=\"http://127.0.0.1:" + u.port()
+        + "\",reason=\"soft\"} 1.0"), "and so is the source it ended");
   }
 
   @Test
@@ -225,7 +230,8 @@ class PacingTest {
     assertEquals(0, origin.getInteger("inFlight"));
     assertNotNull(origin.getDouble("tokens"));
     String metrics = fanin.client.get("/metrics").send().await().bodyAsString();
-    assertTrue(metrics.contains("fanin_upstream_origins"), "gauges for origins");
+    assertTrue(metrics.contains("fanin_upstream_concurrency_limit{origin=\"http://127.0.0.1:" + u.port() + "\"} 4.0"),
+        "a gauge of the origin's limit");
   }
 
   static JsonArray origins(FaninHarness fanin) {

@@ -4,7 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,6 +29,8 @@ public final class RationedUpstream {
   private final AtomicLong throttled = new AtomicLong();
   private final AtomicLong firstMs = new AtomicLong();
   private final AtomicLong lastMs = new AtomicLong();
+  /** When the first 429s were answered, in ms after the first request (what a bench run looks into). */
+  private final List<Long> throttledAtMs = new CopyOnWriteArrayList<>();
   private double tokens;
   private long last = System.nanoTime();
   private HttpServer server;
@@ -93,7 +98,8 @@ public final class RationedUpstream {
     if (request.path().equals("/__stats")) {
       request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
           .put("ok", ok.get()).put("throttled", throttled.get())
-          .put("firstMs", firstMs.get()).put("lastMs", lastMs.get()).encode());
+          .put("firstMs", firstMs.get()).put("lastMs", lastMs.get())
+          .put("throttledAtMs", new JsonArray(List.copyOf(throttledAtMs))).encode());
       return;
     }
     double[] left = new double[1];
@@ -115,6 +121,9 @@ public final class RationedUpstream {
       answer = () -> response.end(new JsonObject().put("ok", true).put("path", request.path()).encode());
     } else {
       throttled.incrementAndGet();
+      if (throttledAtMs.size() < 20) {
+        throttledAtMs.add(nowMs - firstMs.get());
+      }
       if (mode.equals("soft")) {
         answer = () -> response.end(new JsonObject()
             .put("Note", "Thank you for using this API! Our standard API rate limit is exceeded.").encode());
