@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 final class ConfigLists {
   private ConfigLists() {}
 
-  static final Set<String> SCOPES = Set.of("aggregate", "feeds:read", "feeds:write");
+  static final Set<String> SCOPES = Set.of("aggregate", "feeds:read", "feeds:write", "feeds:admin");
 
 
 
@@ -62,7 +62,33 @@ final class ConfigLists {
     }
     return List.copyOf(out);
   }
-  static List<FaninConfig.ApiKey> apiKeys(String key, List<Object> items) {
+  /**
+   * A client budget: each of {@link FaninConfig.ClientBudget#FIELDS} from {@code json} when present
+   * (checked), else from {@code base}. 0 means no limit.
+   */
+  static FaninConfig.ClientBudget clientBudget(String at, JsonObject json, FaninConfig.ClientBudget base) {
+    return new FaninConfig.ClientBudget(
+        budgetNumber(json, "upstreamPerSecond", at, base.upstreamPerSecond(), false),
+        (int) budgetNumber(json, "upstreamBurst", at, base.upstreamBurst(), true),
+        (int) budgetNumber(json, "maxUpstreamInFlight", at, base.maxUpstreamInFlight(), true),
+        (int) budgetNumber(json, "maxScheduledFeeds", at, base.maxScheduledFeeds(), true),
+        budgetNumber(json, "maxScheduledPerSecond", at, base.maxScheduledPerSecond(), false));
+  }
+
+  private static double budgetNumber(JsonObject json, String field, String at, double dflt, boolean integer) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1_000_000_000
+        || (integer && n.doubleValue() != Math.rint(n.doubleValue()))) {
+      throw new ConfigException(at + "." + field, "must be " + (integer ? "an integer" : "a number")
+          + " from 0 (no limit) to 1000000000, got " + show(v));
+    }
+    return n.doubleValue();
+  }
+
+  static List<FaninConfig.ApiKey> apiKeys(String key, List<Object> items, FaninConfig.ClientBudget defaults) {
     List<FaninConfig.ApiKey> out = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < items.size(); i++) {
@@ -72,8 +98,9 @@ final class ConfigLists {
         throw new ConfigException(at, "must be an object {\"id\", \"sha256\", \"scopes\"}");
       }
       for (String field : k.fieldNames()) {
-        if (!Set.of("id", "sha256", "scopes").contains(field)) {
-          throw new ConfigException(at + "." + field, "unknown key");
+        if (!Set.of("id", "sha256", "scopes").contains(field) && !FaninConfig.ClientBudget.FIELDS.contains(field)) {
+          throw new ConfigException(at + "." + field, "unknown key; a key has id, sha256, scopes and "
+              + FaninConfig.ClientBudget.FIELDS);
         }
       }
       if (!(k.getValue("id") instanceof String id) || !id.matches("[A-Za-z0-9_.-]{1,64}") || !ids.add(id)) {
@@ -92,7 +119,8 @@ final class ConfigLists {
         }
         scopes.add(sc);
       }
-      out.add(new FaninConfig.ApiKey(id, HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT)), Set.copyOf(scopes)));
+      out.add(new FaninConfig.ApiKey(id, HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT)), Set.copyOf(scopes),
+          clientBudget(at, k, defaults)));
     }
     return List.copyOf(out);
   }

@@ -53,6 +53,8 @@ final class ConfigReader {
             r.integer("retry.maxBackoffMs", 1, 600_000));
     r.notAbove("retry.initialBackoffMs", retry.initialBackoffMs(),
         "retry.maxBackoffMs", retry.maxBackoffMs());
+    FaninConfig.ClientBudget clientBudget = ConfigLists.clientBudget("security.clientBudget",
+        r.object("security.clientBudget"), FaninConfig.ClientBudget.DEFAULT);
     return new FaninConfig(
         new FaninConfig.Http(
             r.string("http.host"),
@@ -102,10 +104,11 @@ final class ConfigReader {
             ConfigLists.originRules("upstream.origins", r.list("upstream.origins")),
             r.bool("upstream.adaptive")),
         new FaninConfig.Security(
-            ConfigLists.apiKeys("security.apiKeys", r.list("security.apiKeys")),
+            ConfigLists.apiKeys("security.apiKeys", r.list("security.apiKeys"), clientBudget),
             r.bool("security.allowAnonymous"),
             r.integer("security.requestsPerSecondPerKey", 0, 1_000_000),
-            r.integer("security.burstPerKey", 1, 10_000_000)),
+            r.integer("security.burstPerKey", 1, 10_000_000),
+            clientBudget),
         new FaninConfig.Log(
             r.oneOf("log.level", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"),
             r.oneOf("log.format", "json", "plain")),
@@ -148,6 +151,14 @@ final class ConfigReader {
       section = section.getJsonObject(parts[i]);
     }
     return section.getValue(parts[parts.length - 1]);
+  }
+
+  private JsonObject object(String key) {
+    Object v = value(key);
+    if (v instanceof JsonObject o) {
+      return o;
+    }
+    throw new ConfigException(key, "must be an object, got " + show(v));
   }
 
   private int integer(String key, int min, int max) {

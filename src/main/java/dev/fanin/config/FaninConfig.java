@@ -123,10 +123,41 @@ public record FaninConfig(
       List<ApiKey> apiKeys,
       boolean allowAnonymous,
       int requestsPerSecondPerKey,
-      int burstPerKey) {}
+      int burstPerKey,
+      ClientBudget clientBudget) {}
 
-  /** One API key: an id for logs, the SHA-256 of the secret (hex), and what it may do. */
-  public record ApiKey(String id, byte[] sha256, Set<String> scopes) {}
+  /**
+   * One API key: an id for logs, the SHA-256 of the secret (hex), what it may do, and its budget
+   * (security.clientBudget with the key's own values over it).
+   */
+  public record ApiKey(String id, byte[] sha256, Set<String> scopes, ClientBudget budget) {
+
+    /** A key with the default budget. */
+    public ApiKey(String id, byte[] sha256, Set<String> scopes) {
+      this(id, sha256, scopes, ClientBudget.DEFAULT);
+    }
+  }
+
+  /**
+   * What one client (an API key, or an anonymous client's address) may make fanin send upstream,
+   * across all of its aggregations and feeds; 0 means no limit.
+   *
+   * @param upstreamPerSecond upstream requests a second (retries and redirect hops count)
+   * @param upstreamBurst upstream requests it may send at once within that rate
+   * @param maxUpstreamInFlight upstream requests in flight at once
+   * @param maxScheduledFeeds scheduled feeds it may have
+   * @param maxScheduledPerSecond upstream requests a second its scheduled feeds may make together
+   *     (each feed's sources divided by its interval)
+   */
+  public record ClientBudget(double upstreamPerSecond, int upstreamBurst, int maxUpstreamInFlight,
+      int maxScheduledFeeds, double maxScheduledPerSecond) {
+    /** The built-in defaults (fanin-defaults.json says the same). */
+    public static final ClientBudget DEFAULT = new ClientBudget(1000, 2000, 1000, 100, 100);
+
+    /** The config keys of a budget, in security.clientBudget and in each API key. */
+    public static final Set<String> FIELDS = Set.of("upstreamPerSecond", "upstreamBurst", "maxUpstreamInFlight",
+        "maxScheduledFeeds", "maxScheduledPerSecond");
+  }
 
   /** Logging: the root level and json (one JSON object per line) or plain text. */
   public record Log(String level, String format) {}
