@@ -1047,6 +1047,11 @@ def main(argv=None):
             # scenario 9 sends 2,000 sources in one aggregation (the default bound is 1,000)
             "FANIN_AGGREGATE_MAX_SOURCES": "5000",
             "FANIN_UPSTREAM_ALLOW_PRIVATE_NETWORKS": "true",
+            # the bench is one anonymous client sending far more than a client's default budget (1,000 upstream
+            # requests a second): the budget stays checked on every request, but set so high it never binds
+            "FANIN_SECURITY_CLIENT_BUDGET_UPSTREAM_PER_SECOND": "1000000000",
+            "FANIN_SECURITY_CLIENT_BUDGET_UPSTREAM_BURST": "1000000000",
+            "FANIN_SECURITY_CLIENT_BUDGET_MAX_UPSTREAM_IN_FLIGHT": "1000000000",
             # scenario 9: the operator's rule for the one rationed upstream that has one
             "FANIN_UPSTREAM_ORIGINS": json.dumps([{"match": "127.0.0.1:%d" % ports["rationed_rule"],
                                                    "ratePerSecond": cfg["rationed"]["rate"],

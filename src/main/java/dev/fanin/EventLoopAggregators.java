@@ -13,6 +13,7 @@ import dev.fanin.fetch.BreakerRegistry;
 import dev.fanin.fetch.HostResolver;
 import dev.fanin.fetch.HttpFetcher;
 import dev.fanin.fetch.Lanes;
+import dev.fanin.fetch.ClientBudgets;
 import dev.fanin.fetch.OriginGates;
 import dev.fanin.fetch.ProcessBytes;
 import dev.fanin.fetch.UpstreamSlots;
@@ -45,6 +46,7 @@ record EventLoopAggregators(
     Coalescer coalescer,
     Lanes lanes,
     OriginGates gates,
+    ClientBudgets clientBudgets,
     UpstreamPolicy policy,
     LoopMark mark,
     ProcessBytes processBytes,
@@ -71,7 +73,7 @@ record EventLoopAggregators(
     Runnable leaveLanes = lane ? lanes.add(vertx.getOrCreateContext(), http) : () -> { };
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("fanin-decode", DECODE_THREADS, 30, TimeUnit.SECONDS);
     FetchPipeline pipeline = new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, metrics,
-        cache, coalescer, lanes, gates, () -> live.get().cache().credentialHeaders(), resolver);
+        cache, coalescer, lanes, gates, clientBudgets, () -> live.get().cache().credentialHeaders(), resolver);
     return new Aggregator(vertx, pipeline, live, aggregationsInFlight, metrics, new ResultDecoder(workers, feedDecoder),
         processBytes, leaveLanes);
   }

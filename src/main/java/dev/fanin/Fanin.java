@@ -14,6 +14,7 @@ import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedRunHub;
 import dev.fanin.feeds.FeedsVerticle;
 import dev.fanin.fetch.BreakerRegistry;
+import dev.fanin.fetch.ClientBudgets;
 import dev.fanin.fetch.DailyBudgets;
 import dev.fanin.fetch.HostResolver;
 import dev.fanin.fetch.Lanes;
@@ -62,6 +63,7 @@ public final class Fanin {
   /** Each origin's turn: requests in flight per origin and the fair queue behind them. */
   private final OriginGates gates;
   private final DailyBudgets budgets;
+  private final ClientBudgets clientBudgets;
   /** Bytes all aggregations may hold together (aggregate.maxProcessBytes). */
   private final ProcessBytes processBytes;
   private final ResponseCache cache;
@@ -97,6 +99,7 @@ public final class Fanin {
     this.metrics = metrics;
     this.breakers = new BreakerRegistry(vertx, config.breaker(), metrics);
     // client.* shapes the connection pools at start, so the gates keep the start's values too
+    this.clientBudgets = new ClientBudgets(vertx, () -> live.get().security(), metrics);
     this.budgets = new DailyBudgets(vertx, Path.of(config.feeds().dataDir()), Clock.systemUTC());
     this.gates = new OriginGates(vertx, config.client()::maxConnectionsPerOrigin, config.client()::maxWaitQueue,
         config.upstream(), () -> live.get().breaker().minTimeoutMs(), metrics, budgets);
@@ -110,7 +113,7 @@ public final class Fanin {
     this.hub = new FeedRunHub(config.feeds().maxSubscribers(), config.feeds().maxSubscribersPerFeed());
     this.aggregators = new EventLoopAggregators(config, live, breakers, aggregationsInFlight, upstreamSlots, metrics,
         new FeedParserDecoder((int) Math.min(Integer.MAX_VALUE, config.source().maxBodyBytes())), cache, coalescer,
-        lanes, gates, new UpstreamPolicy(() -> live.get().upstream(), demo), mark, processBytes,
+        lanes, gates, clientBudgets, new UpstreamPolicy(() -> live.get().upstream(), demo), mark, processBytes,
         new HostResolver(vertx));
     metrics.aggregationsInFlight(aggregationsInFlight::inFlight);
     metrics.memory(processBytes::held, processBytes.max());
@@ -152,7 +155,7 @@ public final class Fanin {
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(), v -> aggregators.create(v, false), pollers,
         config.cluster().lockRetryMs(), listening.future(), hub, cluster);
     IntakeParts intake = new IntakeParts(live, aggregators, keys, rates, mark, hub, metrics.registry(), breakers,
-        ready, pollers, cluster, gates);
+        ready, pollers, cluster, gates, clientBudgets);
     return startDemo()
         .compose(v -> budgets.start())
         .compose(v -> vertx.deployVerticle(registry))

@@ -64,7 +64,8 @@ public final class Aggregation {
     for (int i = 0; i < n; i++) {
       contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted())
           .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(spec.sources().get(i).cache())
-          .redirects(spec.sources().get(i).secretHeaders(), spec.sources().get(i).keepBodyOnRedirect()).pace(pace);
+          .redirects(spec.sources().get(i).secretHeaders(), spec.sources().get(i).keepBodyOnRedirect()).pace(pace)
+          .budgetHolder(info.budget());
     }
   }
 

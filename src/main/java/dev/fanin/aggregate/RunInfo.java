@@ -1,15 +1,17 @@
 package dev.fanin.aggregate;
 
+import dev.fanin.fetch.ClientBudgets;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * Who asked for an aggregation: the request id (the client's X-Request-Id when usable, otherwise a
  * new one; sent upstream too), the feed's name when a named feed runs, the Via the request arrived
- * with (passed on upstream, so loops through other fanins are seen) or null, and the client: the id
- * of the API key it came with, or null without keys.
+ * with (passed on upstream, so loops through other fanins are seen) or null, the client: the id
+ * of the API key it came with, or null without keys, and whose upstream budget it draws on (see
+ * ClientBudgets; null for none).
  */
-public record RunInfo(String requestId, String feed, String via, String client) {
+public record RunInfo(String requestId, String feed, String via, String client, String budget) {
   private static final Pattern USABLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   /** The client's id when it is safe to log and forward, otherwise a fresh one. */
@@ -17,11 +19,18 @@ public record RunInfo(String requestId, String feed, String via, String client) 
     return fromClient != null && USABLE.matcher(fromClient).matches() ? fromClient : UUID.randomUUID().toString();
   }
 
+  /** A run nobody in particular asked for (embedding, tests): no budget. */
   public static RunInfo anonymous() {
-    return new RunInfo(UUID.randomUUID().toString(), null, null, null);
+    return new RunInfo(UUID.randomUUID().toString(), null, null, null, null);
+  }
+
+  /** A scheduled run of a feed, on the budget of the feed's owner (an API key id, or null for none). */
+  public static RunInfo scheduled(String feed, String owner) {
+    return new RunInfo(UUID.randomUUID().toString(), feed, null, owner,
+        owner == null ? ClientBudgets.SCHEDULED : ClientBudgets.forKey(owner));
   }
 
   public RunInfo withFeed(String name) {
-    return new RunInfo(requestId, name, via, client);
+    return new RunInfo(requestId, name, via, client, budget);
   }
 }

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.fanin.aggregate.OverloadedException;
 import dev.fanin.aggregate.RunInfo;
+import dev.fanin.fetch.ClientBudgets;
 import dev.fanin.definition.FieldError;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.List;
@@ -111,7 +112,7 @@ public final class BusIntake {
   private static RunInfo info(Message<Object> message) {
     String feed = message.body() instanceof JsonObject json && json.getValue("feed") instanceof String f ? f : null;
     return new RunInfo(
-        RunInfo.requestId(message.headers().get("x-request-id")), feed, null, null);
+        RunInfo.requestId(message.headers().get("x-request-id")), feed, null, null, ClientBudgets.BUS);
   }
 
   /** The problem detail of a failed aggregate: which required sources failed and why. */

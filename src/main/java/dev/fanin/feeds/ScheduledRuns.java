@@ -50,7 +50,7 @@ final class ScheduledRuns {
     String runAt = Instant.now().toString();
     Future<AggregateSummary> summary;
     try {
-      summary = aggregator.start(spec, document, RunInfo.anonymous().withFeed(feed.name())).summary();
+      summary = aggregator.start(spec, document, RunInfo.scheduled(feed.name(), null)).summary();
     } catch (OverloadedException e) {
       // shed like any other aggregation; the next run comes at the usual time
       summary = Future.failedFuture(e);

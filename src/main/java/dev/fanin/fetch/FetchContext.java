@@ -29,6 +29,7 @@ public final class FetchContext {
   private long waitingSinceNanos;
   private CacheSpec cacheSpec;
   private ClientPace pace;
+  private String budgetHolder;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
@@ -136,6 +137,16 @@ public final class FetchContext {
    */
   public String cacheOwner() {
     return client != null ? "key:" + client : "request:" + requestId;
+  }
+
+  /** Whose upstream budget this source draws on (see ClientBudgets); null for none. */
+  public FetchContext budgetHolder(String holder) {
+    this.budgetHolder = holder;
+    return this;
+  }
+
+  public String budgetHolder() {
+    return budgetHolder;
   }
 
   /** The definition's own rate, shared by its aggregation's sources; null when it sets none. */

@@ -56,6 +56,9 @@ final class AccessControl implements Handler<RoutingContext> {
 
   /** aggregate for running aggregations, feeds:write for changes, feeds:read for the rest. */
   static String requiredScope(HttpMethod method, String path) {
+    if (path.equals("/v1/clients")) {
+      return "feeds:admin"; // every client's activity: for operators only
+    }
     if (path.equals("/v1/aggregate") || path.endsWith("/aggregate")) {
       return "aggregate";
     }

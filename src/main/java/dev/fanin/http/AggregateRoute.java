@@ -4,6 +4,7 @@ import dev.fanin.aggregate.AggregateSummary;
 import dev.fanin.aggregate.Aggregation;
 import dev.fanin.aggregate.Aggregator;
 import dev.fanin.aggregate.RunInfo;
+import dev.fanin.fetch.ClientBudgets;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.write.JsonDocumentWriter;
@@ -27,10 +28,12 @@ final class AggregateRoute {
   private final DefinitionParser parser;
   private final Vertx vertx;
   private final IntSupplier writeStallMs;
+  private final ClientBudgets budgets;
 
   AggregateRoute(Vertx vertx, Aggregator aggregator, DefinitionParser parser,
-      IntSupplier writeStallMs) {
+      IntSupplier writeStallMs, ClientBudgets budgets) {
     this.vertx = vertx;
+    this.budgets = budgets;
     this.writeStallMs = writeStallMs;
     this.aggregator = aggregator;
     this.parser = parser;
@@ -68,6 +71,7 @@ final class AggregateRoute {
    * its status is the aggregate's; core drops the body of that single end().
    */
   void run(HttpServerResponse response, boolean headOnly, AggregationSpec spec, StreamFormat format, RunInfo info) {
+    BudgetFit.check(budgets, spec, info);
     if (headOnly && format != StreamFormat.JSON) {
       response.setStatusCode(200);
       new StreamWriter(vertx, response, format, writeStallMs.getAsInt()).prepare();

@@ -132,8 +132,14 @@ final class FeedRoutes {
 
   private void run(RoutingContext ctx, Map<String, String> params, StreamFormat format) {
     runs.resolve(ctx.pathParam("name"), params)
-        .onSuccess(spec -> aggregate.run(ctx.response(), ctx.request().method() == HttpMethod.HEAD, spec, format,
-            RequestIds.of(ctx).withFeed(ctx.pathParam("name"))))
+        .onSuccess(spec -> {
+          try {
+            aggregate.run(ctx.response(), ctx.request().method() == HttpMethod.HEAD, spec, format,
+                RequestIds.of(ctx).withFeed(ctx.pathParam("name")));
+          } catch (ProblemException refused) {
+            ctx.fail(refused);
+          }
+        })
         .onFailure(ctx::fail);
   }
 

@@ -6,6 +6,7 @@ import dev.fanin.cluster.PollerView;
 import dev.fanin.config.LiveConfig;
 import dev.fanin.feeds.FeedRunHub;
 import dev.fanin.fetch.BreakerRegistry;
+import dev.fanin.fetch.ClientBudgets;
 import dev.fanin.fetch.OriginGates;
 import dev.fanin.policy.LoopMark;
 import dev.fanin.security.ApiKeys;
@@ -32,4 +33,5 @@ public record IntakeParts(
     AtomicBoolean ready,
     PollerView pollers,
     ClusterView cluster,
-    OriginGates origins) {}
+    OriginGates origins,
+    ClientBudgets clients) {}

@@ -1,6 +1,7 @@
 package dev.fanin.http;
 
 import dev.fanin.config.FaninConfig;
+import dev.fanin.fetch.ClientSnapshot;
 import dev.fanin.fetch.OriginGates;
 import dev.fanin.fetch.OriginSnapshot;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -51,6 +52,29 @@ final class OperationsRoutes {
     router.get("/v1/circuits").handler(this::circuits);
     router.get("/v1/cluster").handler(ctx -> ctx.json(clusterJson()));
     router.get("/v1/origins").handler(this::origins);
+    router.get("/v1/clients").handler(this::clients);
+  }
+
+  /** Clients listed by GET /v1/clients at most (the busiest first). */
+  static final int LISTED_CLIENTS = 1000;
+
+  private void clients(RoutingContext ctx) {
+    JsonArray list = new JsonArray();
+    for (ClientSnapshot c : services.clients().snapshot(LISTED_CLIENTS)) {
+      FaninConfig.ClientBudget b = c.budget();
+      list.add(new JsonObject()
+          .put("client", c.client())
+          .put("budget", b == null ? null : new JsonObject()
+              .put("upstreamPerSecond", b.upstreamPerSecond()).put("upstreamBurst", b.upstreamBurst())
+              .put("maxUpstreamInFlight", b.maxUpstreamInFlight()))
+          .put("tokens", c.tokens() == -1 ? null : Math.floor(c.tokens() * 100) / 100)
+          .put("inFlight", c.inFlight())
+          .put("waiting", c.waiting())
+          .put("sent", c.sent())
+          .put("throttled", c.throttled())
+          .put("refused", c.refused()));
+    }
+    ctx.json(new JsonObject().put("clients", list).put("total", services.clients().size()));
   }
 
   /** Origins listed by GET /v1/origins at most (the busiest first). */

@@ -1,6 +1,7 @@
 package dev.fanin.http;
 
 import dev.fanin.aggregate.RunInfo;
+import dev.fanin.fetch.ClientBudgets;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import io.vertx.core.Handler;
@@ -33,7 +34,13 @@ final class RequestIds {
   static RunInfo of(RoutingContext ctx) {
     String id = ctx.get(KEY);
     List<String> via = ctx.request().headers().getAll("Via");
+    String key = ctx.get(AccessControl.KEY_ID);
     return new RunInfo(id != null ? id : RunInfo.requestId(null), null, via.isEmpty() ? null : String.join(", ", via),
-        ctx.get(AccessControl.KEY_ID));
+        key, key != null ? ClientBudgets.forKey(key) : ClientBudgets.forAddress(clientAddress(ctx)));
+  }
+
+  /** The anonymous client's address (its connection's peer: a proxy in front of fanin is one client). */
+  static String clientAddress(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
   }
 }

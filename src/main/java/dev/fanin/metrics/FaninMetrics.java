@@ -126,6 +126,21 @@ public final class FaninMetrics {
             .tag("origin", origin).strongReference(true).register(registry));
   }
 
+  /** An upstream request a client's budget let go (label: the key's id, or anonymous, bus, scheduled). */
+  public void clientAdmitted(String client) {
+    registry.counter("fanin.client.upstream.admitted", "client", client).increment();
+  }
+
+  /** A client's request an upstream answered with 429. */
+  public void clientThrottled(String client) {
+    registry.counter("fanin.client.upstream.throttled", "client", client).increment();
+  }
+
+  /** A client's request its budget ended rate_limited (reason: rate, inFlight). */
+  public void clientRefused(String client, String reason) {
+    registry.counter("fanin.client.upstream.refused", "client", client, "reason", reason).increment();
+  }
+
   public void breakerTransition(String origin, String state) {
     registry.counter("fanin.breaker.transitions", "origin", origin, "to", state).increment();
   }

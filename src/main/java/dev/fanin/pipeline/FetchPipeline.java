@@ -13,6 +13,8 @@ import dev.fanin.fetch.HostResolver;
 import dev.fanin.fetch.Lanes;
 import dev.fanin.fetch.LimitingFetcher;
 import dev.fanin.fetch.MeteredFetcher;
+import dev.fanin.fetch.ClientBudgetFetcher;
+import dev.fanin.fetch.ClientBudgets;
 import dev.fanin.fetch.OriginGateFetcher;
 import dev.fanin.fetch.OriginGates;
 import dev.fanin.fetch.RedirectingFetcher;
@@ -53,6 +55,7 @@ public final class FetchPipeline {
   private final Coalescer coalescer;
   private final Lanes lanes;
   private final OriginGates gates;
+  private final ClientBudgets clientBudgets;
   private final HostResolver resolver;
   private final Supplier<List<String>> credentialHeaders;
 
@@ -65,8 +68,9 @@ public final class FetchPipeline {
   public FetchPipeline(Vertx vertx, Fetcher http, BreakerRegistry breakers,
       Supplier<FaninConfig.Retry> retry,
       UpstreamPolicy policy, FaninMetrics metrics, ResponseCache cache,
-      Coalescer coalescer, Lanes lanes, OriginGates gates,
+      Coalescer coalescer, Lanes lanes, OriginGates gates, ClientBudgets clientBudgets,
       Supplier<List<String>> credentialHeaders, HostResolver resolver) {
+    this.clientBudgets = clientBudgets;
     this.resolver = resolver;
     this.gates = gates;
     this.credentialHeaders = credentialHeaders;
@@ -98,7 +102,8 @@ public final class FetchPipeline {
         sending = new SpreadingFetcher(http, all);
       }
     }
-    Fetcher admitted = new OriginGateFetcher(new MeteredFetcher(sending, metrics), gates, vertx);
+    Fetcher admitted = new ClientBudgetFetcher(new OriginGateFetcher(new MeteredFetcher(sending, metrics), gates, vertx),
+        clientBudgets, vertx);
     Fetcher limited = new LimitingFetcher(admitted, new AsyncSemaphore(concurrency));
     Fetcher guarded = new BreakingFetcher(limited, breakers);
     Fetcher retried = new RetryingFetcher(guarded, vertx, retry);

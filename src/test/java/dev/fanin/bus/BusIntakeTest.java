@@ -20,6 +20,7 @@ import dev.fanin.definition.DefinitionParser;
 import dev.fanin.feeds.FeedDefinitionParser;
 import dev.fanin.feeds.FeedRuns;
 import dev.fanin.feeds.FeedAddresses;
+import dev.fanin.fetch.ClientBudgets;
 import dev.fanin.fetch.BreakerRegistry;
 import dev.fanin.fetch.ErrorKind;
 import dev.fanin.fetch.FetchResponse;
@@ -80,7 +81,8 @@ class BusIntakeTest {
     FaninMetrics metrics = FaninMetrics.standalone();
     FetchPipeline pipeline = new FetchPipeline(vertx, http, new BreakerRegistry(vertx, config.breaker(), metrics),
         config::retry, new UpstreamPolicy(config.upstream(), DemoHosts.off()), metrics, new ResponseCache(1 << 20),
-        new Coalescer(vertx), new Lanes(), Gates.fixed(vertx, 100, 100), List::of,
+        new Coalescer(vertx), new Lanes(), Gates.fixed(vertx, 100, 100), new ClientBudgets(vertx, config::security, metrics),
+        List::of,
         new HostResolver(vertx));
     Aggregator aggregator = new Aggregator(vertx, pipeline, () -> config, new LoadShedder(), metrics,
         new ResultDecoder(vertx.createSharedWorkerExecutor("test-decode", 1), new FeedParserDecoder(1 << 20)),
