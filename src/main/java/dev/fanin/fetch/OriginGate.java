@@ -214,6 +214,7 @@ final class OriginGate {
   void record(Outcome outcome, long sentAt, long retryAfterMs, RateLimitHeaders said) {
     List<Waiter> tooLate = new ArrayList<>();
     boolean news = false;
+    int cutTo = -1;
     long pausedUntil;
     synchronized (this) {
       long now = System.nanoTime();
@@ -221,7 +222,7 @@ final class OriginGate {
       switch (outcome) {
         case ACCEPTED -> p.accepted(now, sentAt, inFlight, said);
         case THROTTLED -> news = p.throttled(now, sentAt, retryAfterMs, said);
-        case OVERLOADED -> p.overloaded(now, sentAt);
+        case OVERLOADED -> cutTo = p.overloaded(now, sentAt) ? p.limit(now) : -1;
         default -> { }
       }
       pausedUntil = p.pausedUntil();
@@ -242,6 +243,9 @@ final class OriginGate {
     }
     if (news) {
       all.warnThrottled(origin, pausedUntil);
+    }
+    if (cutTo >= 0) {
+      all.warnCut(origin, cutTo);
     }
     pump();
   }

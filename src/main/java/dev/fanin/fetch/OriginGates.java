@@ -147,15 +147,30 @@ public final class OriginGates {
 
   /** One WARN line per origin per minute when an origin throttles fanin. */
   void warnThrottled(String origin, long pausedUntilNanos) {
-    long now = System.currentTimeMillis();
-    Long last = warned.get(origin);
-    if (last != null && now - last < WARN_EVERY_MS) {
+    if (!mayWarn(origin)) {
       return;
     }
-    warned.put(origin, now);
     long pausedMs = Math.max(0, (pausedUntilNanos - System.nanoTime()) / 1_000_000);
     LOG.warn("upstream {} throttled fanin; it is paused for {} ms and paced from now on (see GET /v1/origins)",
         origin, pausedMs);
+  }
+
+  /** One WARN line per origin per minute when an origin fails under load and its limit is cut. */
+  void warnCut(String origin, int limit) {
+    if (mayWarn(origin)) {
+      LOG.warn("upstream {} failed under load (503, connect errors or timeouts); requests in flight there are cut"
+          + " to {} (see GET /v1/origins)", origin, limit);
+    }
+  }
+
+  private boolean mayWarn(String origin) {
+    long now = System.currentTimeMillis();
+    Long last = warned.get(origin);
+    if (last != null && now - last < WARN_EVERY_MS) {
+      return false;
+    }
+    warned.put(origin, now);
+    return true;
   }
 
   /** Counts a waiter in; false when client.maxWaitQueue are waiting already. */

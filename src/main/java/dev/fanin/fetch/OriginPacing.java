@@ -217,11 +217,16 @@ final class OriginPacing {
     return news;
   }
 
-  /** The origin failed under load (a 503 without Retry-After, a connect error, a timeout). */
-  void overloaded(long now, long sentAt) {
+  /**
+   * The origin failed under load (a 503 without Retry-After, a connect error, a timeout). Returns
+   * whether the limit was cut (not for a request sent before the last cut).
+   */
+  boolean overloaded(long now, long sentAt) {
     if (sentAt >= lastCut) {
       cut(now);
+      return true;
     }
+    return false;
   }
 
   /** Halves the limit on requests in flight, once for all requests sent before now. */

@@ -1,6 +1,8 @@
 package dev.fanin.fetch;
 
 import io.vertx.core.MultiMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What an upstream says of its rate limit: the IETF fields (draft-ietf-httpapi-ratelimit-headers,
@@ -15,6 +17,7 @@ import io.vertx.core.MultiMap;
  * @param windowMs the window's length, or -1
  */
 record RateLimitHeaders(long remaining, long resetMs, long quota, long windowMs) {
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimitHeaders.class);
   /** The longest reset or window believed: beyond it a value is taken for a mistake and capped. */
   static final long MAX_MS = 3_600_000;
   static final RateLimitHeaders NONE = new RateLimitHeaders(-1, -1, -1, -1);
@@ -52,6 +55,11 @@ record RateLimitHeaders(long remaining, long resetMs, long quota, long windowMs)
       quota = quota < 0 ? integer(headers.get("X-RateLimit-Limit")) : quota;
     }
     if (remaining < 0 && quota < 0) {
+      if (LOG.isDebugEnabled() && (current != null || policy != null || headers.contains("X-RateLimit-Remaining")
+          || headers.contains("RateLimit-Remaining"))) {
+        LOG.debug("ignored rate-limit fields fanin cannot read: RateLimit={}, RateLimit-Policy={}, X-RateLimit-Remaining={}",
+            current, policy, headers.get("X-RateLimit-Remaining"));
+      }
       return NONE;
     }
     return new RateLimitHeaders(remaining, cap(reset), quota, cap(window));
