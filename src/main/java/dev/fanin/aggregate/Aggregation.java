@@ -11,8 +11,6 @@ import dev.fanin.fetch.FetchRequest;
 import dev.fanin.fetch.FetchResponse;
 import dev.fanin.fetch.Fetcher;
 import dev.fanin.metrics.FaninMetrics;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -40,14 +38,13 @@ public final class Aggregation {
   private boolean requiredOk = true;
   private boolean onlyTimeouts = true;
   private final FaninMetrics metrics;
-  private final ResultDecoder decoder;
   private final TimelineCollector merged;
+  private final SourceOutcomes outcomes;
   private String slowestId;
   private long slowestMs = -1;
 
   Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, ByteBudget budget,
       long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder) {
-    this.decoder = decoder;
     this.merged = spec.merge().items() ? new TimelineCollector(spec.merge().limit()) : null;
     this.metrics = metrics;
     this.vertx = vertx;
@@ -61,11 +58,10 @@ public final class Aggregation {
     listener.attach(budget);
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     ClientPace pace = spec.rate() == null ? null : new ClientPace(spec.rate().perSecond(), spec.rate().burst());
+    this.outcomes = new SourceOutcomes(startNanos, deadlineNanos, budget, maxBodyBytes, spec.trusted(), info, pace,
+        decoder, merged != null);
     for (int i = 0; i < n; i++) {
-      contexts[i] = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).trusted(spec.trusted())
-          .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(spec.sources().get(i).cache())
-          .redirects(spec.sources().get(i).secretHeaders(), spec.sources().get(i).keepBodyOnRedirect()).pace(pace)
-          .budgetHolder(info.budget());
+      contexts[i] = outcomes.context(spec.sources().get(i), startNanos);
     }
   }
 
@@ -91,9 +87,9 @@ public final class Aggregation {
       } catch (RuntimeException e) {
         fetched = Future.failedFuture(e);
       }
-      fetched.onComplete(ar -> toResult(source, contexts[index], ar)
+      fetched.onComplete(ar -> outcomes.toResult(source, contexts[index], ar)
           .onComplete(r -> complete(index, r.succeeded() ? r.result()
-              : failure(source, contexts[index], r.cause(), 0, null))));
+              : outcomes.failure(source, contexts[index], r.cause(), 0, null))));
     }
   }
 
@@ -111,7 +107,7 @@ public final class Aggregation {
     FetchException reason = new FetchException(kind, message);
     for (int i = 0; i < contexts.length; i++) {
       if (!delivered.get(i).future().isComplete()) {
-        complete(i, failure(spec.sources().get(i), contexts[i], reason, 0, null));
+        complete(i, outcomes.failure(spec.sources().get(i), contexts[i], reason, 0, null));
         contexts[i].cancel(reason);
       }
     }
@@ -184,83 +180,5 @@ public final class Aggregation {
     JsonArray items = merged == null ? null : merged.result();
     summary.complete(new AggregateSummary(failed == 0, duration, ok, failed, requiredOk,
         !requiredOk && onlyTimeouts, items));
-  }
-
-  private Future<SourceResult> toResult(SourceSpec source, FetchContext context,
-      AsyncResult<FetchResponse> ar) {
-    if (ar.failed()) {
-      return Future.succeededFuture(failure(source, context, ar.cause(), 0, null));
-    }
-    FetchResponse response = ar.result();
-    if (!response.isSuccess()) {
-      String message = "upstream answered " + response.status() + " "
-          + HttpResponseStatus.valueOf(response.status()).reasonPhrase();
-      FetchException http = new FetchException(ErrorKind.HTTP, message);
-      for (String note : response.notes()) {
-        http = http.withNote(note);
-      }
-      return Future.succeededFuture(failure(source, context, http, response.status(),
-          BodyDecoder.decodeLeniently(response.headers().get("Content-Type"), response.body()),
-          response.cache(), response.cacheAgeMs()));
-    }
-    return decoder.decode(source, response, source.url().toString())
-        .compose(decoded -> fits(decoded, response))
-        .map(decoded -> new SourceResult(source.id(), source.optional(), response.status(), latency(context),
-            startOffset(context), context.attempts(), decoded.data(), null, null,
-            System.currentTimeMillis(), decoded.notes(), decoded.items(), response.cache(),
-            response.cacheAgeMs()))
-        .recover(t -> Future.succeededFuture(failure(source, context, t, response.status(), null,
-            response.cache(), response.cacheAgeMs())));
-  }
-
-  /**
-   * Counts what decoding added to the body already counted: text held as UTF-16, parsed feed items
-   * kept for a merge. A decoded answer that does not fit ends the source too_large.
-   */
-  private Future<Decoded> fits(Decoded decoded, FetchResponse response) {
-    long bytes = decoded.data() == null ? 0 : decoded.data().size();
-    if (merged != null) {
-      for (FeedItemRef item : decoded.items()) {
-        bytes += item.bytes();
-      }
-    }
-    long extra = bytes - (response.body() == null ? 0 : response.body().length());
-    if (extra <= 0 || budget.take(extra)) {
-      return Future.succeededFuture(decoded);
-    }
-    return Future.failedFuture(new FetchException(ErrorKind.TOO_LARGE,
-        "the decoded answer does not fit: " + budget.refusal()));
-  }
-
-  private SourceResult failure(SourceSpec source, FetchContext context, Throwable cause,
-      int httpStatus, SourceData data) {
-    return failure(source, context, cause, httpStatus, data, "miss", 0);
-  }
-
-  /** A failed source's result: the failure's message with its notes, and what the cache did. */
-  private SourceResult failure(SourceSpec source, FetchContext context, Throwable cause,
-      int httpStatus, SourceData data, String cache, long cacheAgeMs) {
-    ErrorKind kind = FetchException.kindOf(cause);
-    if (httpStatus == 0) {
-      httpStatus = FetchException.statusOf(cause);
-    }
-    String message = cause.getMessage() == null ? kind.wireName() : cause.getMessage();
-    for (String note : FetchException.notesOf(cause)) {
-      message = message + "; " + note;
-    }
-    if (kind == ErrorKind.TIMEOUT && context.waiting() != null && !message.contains("waited")) {
-      message = message + "; " + context.waiting();
-    }
-    return new SourceResult(source.id(), source.optional(), httpStatus, latency(context),
-        startOffset(context), context.attempts(), data, kind, message, System.currentTimeMillis(),
-        List.of(), List.of(), cache, cacheAgeMs);
-  }
-
-  private long latency(FetchContext context) {
-    return (System.nanoTime() - context.firstAttemptNanos()) / 1_000_000;
-  }
-
-  private long startOffset(FetchContext context) {
-    return (context.firstAttemptNanos() - startNanos) / 1_000_000;
   }
 }

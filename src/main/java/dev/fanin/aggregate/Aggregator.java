@@ -6,6 +6,7 @@ import dev.fanin.fetch.ByteBudget;
 import dev.fanin.pipeline.FetchPipeline;
 import dev.fanin.fetch.ProcessBytes;
 import dev.fanin.metrics.FaninMetrics;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,34 @@ public final class Aggregator {
 
   /** As {@link #start(AggregationSpec, ResultListener)}, for a known request and feed. */
   public Aggregation start(AggregationSpec spec, ResultListener listener, RunInfo info) {
+    FaninConfig limits = enter();
+    Aggregation aggregation = new Aggregation(vertx, spec, listener,
+        new ByteBudget(limits.aggregate().maxAggregateBytes(), processBytes), limits.source().maxBodyBytes(),
+        info, metrics, decoder);
+    aggregation.summary().onComplete(done -> exit(done, info, aggregation::slowest));
+    aggregation.start(pipeline.forAggregation(spec.concurrency(), spec.sources().size()));
+    return aggregation;
+  }
+
+  /**
+   * Starts a run whose sources are pulled from {@code feed} as earlier ones complete (see
+   * {@link StreamedAggregation}); it counts as one aggregation in flight, with one byte budget.
+   * Throws {@link OverloadedException} as {@link #start(AggregationSpec, ResultListener)} does.
+   */
+  public StreamedAggregation startStream(StreamedAggregation.Bounds bounds, StreamedAggregation.SourceFeed feed,
+      ResultListener listener, RunInfo info) {
+    FaninConfig limits = enter();
+    StreamedAggregation run = new StreamedAggregation(vertx, bounds, feed, listener,
+        new ByteBudget(limits.aggregate().maxAggregateBytes(), processBytes), limits.source().maxBodyBytes(),
+        info, metrics, decoder);
+    run.summary().onComplete(done -> exit(done, info, run::slowest));
+    // however few sources came first, more follow: send from every lane
+    run.start(pipeline.forAggregation(bounds.concurrency(), Integer.MAX_VALUE));
+    return run;
+  }
+
+  /** Takes a place among the aggregations in flight, or sheds; the running configuration's limits. */
+  private FaninConfig enter() {
     FaninConfig limits = config.get();
     if (processBytes.low()) {
       metrics.shed();
@@ -65,27 +94,24 @@ public final class Aggregator {
       metrics.shed();
       throw new OverloadedException(limits.aggregate().maxInFlight());
     }
-    Aggregation aggregation = new Aggregation(vertx, spec, listener,
-        new ByteBudget(limits.aggregate().maxAggregateBytes(), processBytes), limits.source().maxBodyBytes(),
-        info, metrics, decoder);
-    aggregation.summary().onComplete(done -> {
-      shedder.exit();
-      if (done.succeeded()) {
-        AggregateSummary s = done.result();
-        metrics.aggregation(s.durationMs(), s.complete());
-        var line = LOG.atInfo().setMessage("aggregation").addKeyValue("requestId", info.requestId());
-        if (info.feed() != null) {
-          line = line.addKeyValue("feed", info.feed());
-        }
-        line.addKeyValue("sources", s.ok() + s.failed())
-            .addKeyValue("ok", s.ok())
-            .addKeyValue("failed", s.failed())
-            .addKeyValue("durationMs", s.durationMs())
-            .addKeyValue("slowest", aggregation.slowest())
-            .log();
+    return limits;
+  }
+
+  private void exit(AsyncResult<AggregateSummary> done, RunInfo info, Supplier<String> slowest) {
+    shedder.exit();
+    if (done.succeeded()) {
+      AggregateSummary s = done.result();
+      metrics.aggregation(s.durationMs(), s.complete());
+      var line = LOG.atInfo().setMessage("aggregation").addKeyValue("requestId", info.requestId());
+      if (info.feed() != null) {
+        line = line.addKeyValue("feed", info.feed());
       }
-    });
-    aggregation.start(pipeline.forAggregation(spec.concurrency(), spec.sources().size()));
-    return aggregation;
+      line.addKeyValue("sources", s.ok() + s.failed())
+          .addKeyValue("ok", s.ok())
+          .addKeyValue("failed", s.failed())
+          .addKeyValue("durationMs", s.durationMs())
+          .addKeyValue("slowest", slowest.get())
+          .log();
+    }
   }
 }
