@@ -1,5 +1,7 @@
 package dev.fanin;
 
+import dev.fanin.aggregate.Aggregator;
+import dev.fanin.aggregate.AggregatorFactory;
 import dev.fanin.aggregate.FeedParserDecoder;
 import dev.fanin.aggregate.LoadShedder;
 import dev.fanin.cache.Coalescer;
@@ -32,6 +34,7 @@ import dev.fanin.security.RateLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -178,6 +181,50 @@ public final class Fanin {
           ready.set(true);
           return this;
         });
+  }
+
+  /**
+   * The batch assembly ({@code fanin run}): the same process-wide parts and the same pipeline, without
+   * the HTTP intake, the feed registry and its schedules, or the cluster. Starts the demo upstream
+   * only when a source names it, loads the perDay budgets, and puts a lane on every event loop but
+   * one, which the run's own verticle takes (its aggregator sends from them all, as a large
+   * aggregation does in the service). Completes with the factory the run builds its aggregator with;
+   * {@link #stop} undoes it.
+   */
+  public Future<AggregatorFactory> startBatch(boolean withDemo) {
+    Future<Void> demoStarted = withDemo ? startDemo() : Future.succeededFuture();
+    int lanes = instances() - 1;
+    return demoStarted
+        .compose(v -> budgets.start())
+        .compose(v -> lanes < 1 ? Future.succeededFuture()
+            : vertx.deployVerticle(() -> new Lane(aggregators), new DeploymentOptions().setInstances(lanes))
+                .map(id -> {
+                  deploymentIds.add(id);
+                  return null;
+                }))
+        .map(v -> aggregators);
+  }
+
+  /** An event loop that only sends HTTP exchanges for the batch run's aggregator (a lane). */
+  private static final class Lane extends VerticleBase {
+    private final AggregatorFactory aggregators;
+    private Aggregator aggregator;
+
+    Lane(AggregatorFactory aggregators) {
+      this.aggregators = aggregators;
+    }
+
+    @Override
+    public Future<?> start() {
+      aggregator = aggregators.create(vertx, true);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+      aggregator.close();
+      return Future.succeededFuture();
+    }
   }
 
   /** The demo upstream on a loopback port of its own, when demo.enabled. */

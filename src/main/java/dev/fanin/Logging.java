@@ -19,6 +19,17 @@ final class Logging {
     root.detachAppender(config.format().equals("json") ? "PLAIN" : "JSON");
   }
 
+  /**
+   * A batch run's logging (logback-batch.xml: standard error only): warnings and errors, unless
+   * log.level asks for more detail than INFO (DEBUG, TRACE) or less (ERROR, OFF).
+   */
+  static void applyBatch(FaninConfig.Log config) {
+    apply(config);
+    if (config.level().equals("INFO")) {
+      level("WARN");
+    }
+  }
+
   /** Applies a new log.level (live configuration). */
   static void level(String level) {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {

@@ -32,7 +32,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Command line entry point: java -jar fanin.jar [--config FILE] [--cluster] [--help]. */
+/**
+ * Command line entry point: java -jar fanin.jar [--config FILE] [--cluster] [--help] starts the
+ * service; java -jar fanin.jar run … is a batch run ({@link BatchMain}).
+ */
 public final class Main {
   private static final Path DEFAULT_CONFIG = Path.of("conf", "config.json");
   static final String USAGE = "usage: fanin [--config FILE] [--cluster] [--help]";
@@ -44,6 +47,8 @@ public final class Main {
       + "  --cluster      join a cluster of fanin nodes (cluster.enabled=true)\n"
       + "  -h, --help     print this help and exit\n"
       + "\n"
+      + "fanin run ... fetches a definition, a list of URLs or a feed once and exits (fanin run --help).\n"
+      + "\n"
       + "Environment: FANIN_ plus a config key in upper snake case overrides the key (FANIN_HTTP_PORT for\n"
       + "http.port); an unknown FANIN_ variable stops the start. FANIN_JAVA_OPTS is bin/fanin's own: it\n"
       + "replaces the JVM settings.\n"
@@ -53,6 +58,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("run")) {
+      // a batch run touches none of the server's classes below (start-up time: docs/performance.md)
+      BatchMain.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     CommandLine commandLine;
     try {
       commandLine = CommandLine.parse(args);
@@ -180,10 +190,15 @@ public final class Main {
 
   /** The file --config names, else conf/config.json when it exists, else none (the built-in defaults). */
   static Path configFile(CommandLine commandLine) {
-    if (commandLine.configFile() == null && Files.isRegularFile(DEFAULT_CONFIG)) {
+    return configFile(commandLine.configFile());
+  }
+
+  /** The file given, else conf/config.json when it exists, else none. */
+  static Path configFile(Path given) {
+    if (given == null && Files.isRegularFile(DEFAULT_CONFIG)) {
       return DEFAULT_CONFIG;
     }
-    return commandLine.configFile();
+    return given;
   }
 
   /** A command line that cannot be understood; exit code 2. */

@@ -131,7 +131,8 @@ final class ConfigReader {
             r.optionalString("cluster.kubernetesNamespace"),
             r.optionalString("cluster.kubernetesService"),
             r.integer("cluster.busPort", 0, 65_535),
-            r.integer("cluster.lockRetryMs", 10, 600_000)));
+            r.integer("cluster.lockRetryMs", 10, 600_000)),
+        new FaninConfig.Batch(r.bool("batch.allowPrivateNetworks")));
   }
 
   /** A string that may be empty (meaning: not set). */

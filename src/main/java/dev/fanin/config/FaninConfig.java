@@ -18,7 +18,8 @@ public record FaninConfig(
     Log log,
     Metrics metrics,
     Cache cache,
-    Cluster cluster) {
+    Cluster cluster,
+    Batch batch) {
 
   /** The HTTP intake: where to listen, how much a request may weigh, and which browser apps may call. */
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
@@ -202,4 +203,12 @@ public record FaninConfig(
       String kubernetesService,
       int busPort,
       int lockRetryMs) {}
+
+  /**
+   * Batch runs ({@code fanin run}), whose operator runs them by hand or from cron.
+   *
+   * @param allowPrivateNetworks a run's sources may reach loopback and private networks, as an
+   *     operator's feed may (upstream.allowPrivateNetworks binds the service's clients)
+   */
+  public record Batch(boolean allowPrivateNetworks) {}
 }

@@ -82,6 +82,24 @@ public final class DefinitionParser {
     return new AggregationSpec(List.copyOf(sources), deadline, concurrency, merge, false, rate);
   }
 
+  /**
+   * One GET source from an id and a URL alone (a line of {@code run --urls}), with every default a
+   * definition's source gets. Throws {@link InvalidDefinitionException} whose pointers are "id" and
+   * "url".
+   */
+  public SourceSpec source(String id, String url) {
+    List<FieldError> errors = new ArrayList<>();
+    String checkedId = SourceFields.id(id, "id", errors);
+    URI checkedUrl = SourceFields.url(url, "url", errors);
+    if (!errors.isEmpty()) {
+      throw new InvalidDefinitionException(errors);
+    }
+    FaninConfig.Source sourceLimits = config.get().source();
+    return new SourceSpec(checkedId, checkedUrl, HttpMethod.GET, MultiMap.caseInsensitiveMultiMap(), null, null,
+        sourceLimits.defaultTimeoutMs(), sourceLimits.defaultRetries(), false, SourceFormat.AUTO, Projection.NONE,
+        cache(null, "cache", errors), Set.of(), false);
+  }
+
   private List<SourceSpec> sources(Object value, FaninConfig.Aggregate aggregateLimits,
       List<FieldError> errors) {
     FaninConfig.Source sourceLimits = config.get().source();
