@@ -66,7 +66,8 @@ final class BatchMain {
         // nothing is served from the class path, and nothing is written where the command runs
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)))
         .build();
-    Fanin fanin = new Fanin(vertx, config, FaninMetrics.standalone(), ClusterView.alone());
+    Fanin fanin = new Fanin(vertx, config, FaninMetrics.withoutJvm(config.metrics().maxOrigins()),
+        ClusterView.alone());
     // Ctrl-C, SIGTERM, and System.exit below alike (the run knows whether it ended already)
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       run.interrupt();

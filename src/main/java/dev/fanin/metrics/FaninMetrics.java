@@ -31,6 +31,10 @@ public final class FaninMetrics {
   private final Counter shed;
 
   public FaninMetrics(PrometheusMeterRegistry registry, int maxOrigins) {
+    this(registry, maxOrigins, true);
+  }
+
+  private FaninMetrics(PrometheusMeterRegistry registry, int maxOrigins, boolean jvm) {
     this.registry = registry;
     for (String prefix : new String[] {"fanin.upstream", "fanin.breaker"}) {
       registry.config().meterFilter(MeterFilter.maximumAllowableTags(prefix, "origin", maxOrigins, MeterFilter.deny()));
@@ -39,12 +43,14 @@ public final class FaninMetrics {
     // stream of distinct origins fills the heap. fanin's own per-origin meters are capped instead.
     registry.config().meterFilter(MeterFilter.deny(id -> id.getName().startsWith("vertx.pool")
         && "http".equals(id.getTag("pool_type"))));
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
+    if (jvm) {
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmGcMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ClassLoaderMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+    }
     this.shed = Counter.builder("fanin.requests.shed").description("aggregations refused because the process was full").register(registry);
   }
 
@@ -62,6 +68,14 @@ public final class FaninMetrics {
         .description("upstream requests waiting for their origin's turn").register(registry);
     Gauge.builder("fanin.upstream.origins", origins)
         .description("origins with requests in flight or used in the last 10 minutes").register(registry);
+  }
+
+  /**
+   * fanin's own meters without the JVM's (memory, GC, threads, class loading, processor, uptime):
+   * for a batch run, which nothing scrapes and whose start-up the JVM binders slow down.
+   */
+  public static FaninMetrics withoutJvm(int maxOrigins) {
+    return new FaninMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), maxOrigins, false);
   }
 
   /** A registry of its own, for embedding and tests; Main shares one with Vert.x. */
