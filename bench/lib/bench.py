@@ -23,6 +23,7 @@ import time
 
 sys.dont_write_bytecode = True  # leave no __pycache__ in the working tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import batch_bench  # noqa: E402
 import procs  # noqa: E402
 from procs import Client, Proc, RssSampler  # noqa: E402
 
@@ -51,6 +52,9 @@ FULL = {
     "idle_connections": 10000,
     # issue 14: an upstream of 200 requests a second, burst 20; 2,000 sources at concurrency 200, retries 3
     "rationed": {"n": 2000, "concurrency": 200, "rate": 200, "burst": 20, "retries": 3},
+    # issue 15: fanin run and its peers; the slow peers run the first lines of the long list (their rate)
+    "batch": {"n": 10000, "delay": 50, "concurrency": 100, "big_n": 1000000, "big_concurrency": 256,
+              "big_seed_n": 100000, "big_xargs_n": 20000, "startup_reps": 9},
 }
 
 QUICK = {
@@ -67,6 +71,8 @@ QUICK = {
     "warmup": {"aggregations": 30, "n": 20, "big": 2, "streams": 3, "clients": 2},
     "idle_connections": 500,
     "rationed": {"n": 200, "concurrency": 50, "rate": 50, "burst": 5, "retries": 3},
+    "batch": {"n": 500, "delay": 50, "concurrency": 50, "big_n": 5000, "big_concurrency": 64,
+              "big_seed_n": 2000, "big_xargs_n": 500, "startup_reps": 3},
 }
 
 # Targets of issue 3 (2 cores; every figure a ratio or difference measured in one run).
@@ -78,6 +84,10 @@ TARGET_P99_MS = 30.0
 TARGET_RSS_MB = 256.0
 # issue 14: wall time against the ideal (N - burst) / rate, and the share of answers that were 429
 TARGET_RATIONED = {"rule": (1.05, 0.0), "retry-after": (1.2, 2.0), "headers": (None, 1.0)}
+# issue 15: fanin run within 1.1 x the ideal (JVM start included) and ahead of every peer; on the long list at
+# least the best peer's rate within 200 MB
+TARGET_BATCH_RATIO = 1.1
+TARGET_BATCH_RSS_MB = 200.0
 
 
 CHILDREN = []
@@ -868,6 +878,62 @@ def build_rows(cfg, out, quick):
         if r:
             add(key="rationed_seed", scenario="%s: the seed's script (asyncio + Semaphore, retry on 429) (s)" % head,
                 ideal=fmt(r["ideal_s"], 2), aiohttp=peer(r), value=r["wall_s"])
+    rows.extend(batch_rows(out))
+    return rows
+
+
+def batch_rows(out):
+    """Scenario 10: fanin run against curl --parallel, the seed's script and xargs curl."""
+    rows = []
+    b = out.get("batch")
+    if not b:
+        return rows
+
+    def add(**kw):
+        base = {"key": "", "scenario": "", "ideal": "-", "fanin": "-", "delta": "-", "ratio": "-", "aiohttp": "-",
+                "aio_delta": "-", "bare_delta": "-", "sequential": "-", "target": "", "met": None, "value": None}
+        base.update(kw)
+        rows.append(base)
+
+    def usage(r):
+        return "%.1f s CPU, %.0f MiB" % (r["cpu_s"], r["peak_rss_mb"])
+
+    names = {"curl": "curl --parallel", "seed": "the seed's script (asyncio + aiohttp + Semaphore)",
+             "xargs": "xargs -P curl"}
+    d = b.get("delayed")
+    if d and "fanin" in d["runs"]:
+        f = d["runs"]["fanin"]
+        others = [r["wall_s"] for k, r in d["runs"].items() if k != "fanin"]
+        ratio = f["wall_s"] / d["ideal_s"]
+        met = f["ok"] == d["n"] and ratio <= TARGET_BATCH_RATIO and all(f["wall_s"] < w for w in others)
+        head = "10 batch %d URLs x %d ms c=%d" % (d["n"], d["delay_ms"], d["concurrency"])
+        add(key="batch_fanin", scenario="%s: bin/fanin run, start to exit (s)" % head, ideal=fmt(d["ideal_s"], 2),
+            fanin=fmt(f["wall_s"], 2), delta=usage(f), ratio=fmt(ratio, 3),
+            target="<= %gx ideal, ahead of every peer" % TARGET_BATCH_RATIO, met=met, value=f["wall_s"])
+        for k in ("curl", "seed", "xargs"):
+            r = d["runs"].get(k)
+            if r:
+                add(key="batch_" + k, scenario="%s: %s (s)" % (head, names[k]), ideal=fmt(d["ideal_s"], 2),
+                    aiohttp=fmt(r["wall_s"], 2), aio_delta=usage(r), ratio=fmt(r["wall_s"] / d["ideal_s"], 3),
+                    value=r["wall_s"])
+    m = b.get("many")
+    if m and "fanin" in m["runs"]:
+        f = m["runs"]["fanin"]
+        best = max([r["rate_per_s"] for k, r in m["runs"].items() if k != "fanin"] or [0])
+        met = f["ok"] == m["n"] and f["rate_per_s"] >= best and f["peak_rss_mb"] <= TARGET_BATCH_RSS_MB
+        head = "10 batch %d URLs x 0 ms c=%d" % (m["n"], m["concurrency"])
+        add(key="batch_many_fanin", scenario="%s: bin/fanin run (requests/s)" % head, fanin=fmt(f["rate_per_s"]),
+            delta=usage(f), target=">= best peer, <= %g MiB" % TARGET_BATCH_RSS_MB, met=met, value=f["rate_per_s"])
+        for k in ("curl", "seed", "xargs"):
+            r = m["runs"].get(k)
+            if r:
+                add(key="batch_many_" + k, scenario="%s: %s on %d URLs (requests/s)" % (head, names[k], r["n"]),
+                    aiohttp=fmt(r["rate_per_s"]), aio_delta=usage(r), value=r["rate_per_s"])
+    s = b.get("startup")
+    if s:
+        add(key="batch_startup", scenario="10 start-up to the first request: bin/fanin run (ms)",
+            fanin=fmt(s["fanin"]["first_ms"]), delta="%s ms without the archive" % fmt(s["fanin_no_archive"]["first_ms"]),
+            aiohttp=fmt(s["aiohttp"]["first_ms"]), aio_delta="python3 + aiohttp", value=s["fanin"]["first_ms"])
     return rows
 
 
@@ -939,8 +1005,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="bench/run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny N, few reps, short wrk: a smoke run (< 1 min)")
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9",
-                    help="comma list of 1..6 (default all; 6 = sequential/aiohttp comparison columns)")
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9,10",
+                    help="comma list of 1..10 (default all; 6 = sequential/aiohttp comparison columns)")
     ap.add_argument("--reps", type=int, help="measured reps per point (default 5; quick 2)")
     ap.add_argument("--wrk-duration", type=int, help="seconds per wrk run (default 15; quick 2)")
     ap.add_argument("--wait-quiet", type=int, default=0, metavar="SECONDS",
@@ -1173,6 +1239,9 @@ def main(argv=None):
                 run("8-cache", scenario_cache, tmpdir)
             if 9 in scen:
                 run("9-rationed", scenario_rationed, tmpdir, up_cp)
+        if 10 in scen:
+            # fanin run is a process of its own: the service started above only idles meanwhile
+            run("10-batch", lambda c, p, o: batch_bench.scenario(c, p["upstream"], o, tmpdir))
         st, data = procs.http_get(ports["upstream"], "/__stats")
         out["upstream"]["requests_served"] = json.loads(data).get("requests")
     except BaseException as e:
