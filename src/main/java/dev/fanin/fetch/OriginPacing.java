@@ -182,7 +182,7 @@ final class OriginPacing {
    * {@code sentAt}. The origin is paused until its Retry-After (or its RateLimit reset). Unless the
    * request was sent before fanin knew of the last throttle (then it tells nothing new), the limit
    * on requests in flight halves and the learned rate is set (see the class comment). Returns
-   * whether this is news an operator should hear of (the first throttle in a minute).
+   * whether it counted as a new throttle (false for such a straggler).
    */
   boolean throttled(long now, long sentAt, long retryAfterMs, RateLimitHeaders said) {
     long wait = retryAfterMs >= 0 ? retryAfterMs : said.resetMs();
@@ -193,7 +193,6 @@ final class OriginPacing {
       return false;
     }
     throttles++;
-    boolean news = lastThrottle == Long.MIN_VALUE || now - lastThrottle > 60 * SECOND;
     lastThrottle = now;
     cut(now);
     double rate;
@@ -214,7 +213,7 @@ final class OriginPacing {
     }
     long resume = Math.max(now, pausedUntil);
     pace(Math.max(MIN_RATE, rate), resume);
-    return news;
+    return true;
   }
 
   /**

@@ -539,6 +539,16 @@ class DefinitionParserTest {
   }
 
   @Test
+  void anUnsetBurstDefaultsToWhatTheRuleAllows() {
+    DefinitionParser narrow = new DefinitionParser(ConfigLoader.fromJson(new JsonObject()
+        .put("upstream", new JsonObject().put("origins", new JsonArray()
+            .add(new JsonObject().put("match", "api.example.com").put("ratePerSecond", 5).put("burst", 2))))));
+    // 4 a second would default to a burst of 4, looser than the rule's 2: it gets 2 instead of a 400
+    assertEquals(new RateSpec(4, 2), narrow.parse(ratedAt("https://api.example.com/x",
+        new JsonObject().put("perSecond", 4)).toBuffer()).rate());
+  }
+
+  @Test
   void rateLooserThanTheOperatorsRuleIsRefused() {
     ruledError("https://api.example.com/x", rate(6, 5), "/rate/perSecond");
     ruledError("https://api.example.com/x", rate(5, 6), "/rate/burst");

@@ -2,7 +2,6 @@ package dev.fanin.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,8 +102,6 @@ class AdaptiveLimitTest {
   }
 
   @Test
-  @Disabled("bug: overloaded() raises a ceiling of 1 to the FLOOR of 2 (AdaptiveLimit.java:76), so a rule's"
-      + " maxConcurrency 1 lets two requests in flight after the first 429")
   void theFloorNeverLiftsTheLimitAboveTheCeiling() {
     AdaptiveLimit limit = new AdaptiveLimit(1, 0);
     assertEquals(1, limit.get(0));
