@@ -34,10 +34,10 @@ final class OriginPacing {
   /** The slowest fanin ever paces an origin: one request every ten seconds. */
   static final double MIN_RATE = 0.1;
   /**
-   * fanin sends a little under a rule's rate, and one request fewer at once than its burst: the
-   * upstream counts requests when they arrive, and a burst delayed by a connection being set up
-   * arrives closer to the next request than it was sent. The slack grows with time (2 % of a second's
-   * requests each second) and covers one request's interval from the start.
+   * fanin sends a little under a rule's rate, and at most half its burst at once: the upstream counts
+   * requests when they arrive, and requests held up (a connection being set up, a pause of either
+   * process) arrive closer together than they were sent. Half the burst is slack from the start; the
+   * rate's margin adds 2 % of a second's requests each second.
    */
   static final double RULE_MARGIN = 0.98;
   /** Stretches kept for the estimate (the oldest go first). */
@@ -75,7 +75,7 @@ final class OriginPacing {
     int max = rule != null && rule.maxConcurrency() > 0 ? Math.min(rule.maxConcurrency(), ceiling) : ceiling;
     this.limit = adaptive ? new AdaptiveLimit(max, now) : AdaptiveLimit.fixed(max);
     this.ruled = rule != null && rule.ratePerSecond() > 0
-        ? new TokenBucket(rule.ratePerSecond() * RULE_MARGIN, Math.max(1, rule.burst() - 1), now) : null;
+        ? new TokenBucket(rule.ratePerSecond() * RULE_MARGIN, Math.max(1, rule.burst() / 2), now) : null;
     this.firstContact = now;
   }
 

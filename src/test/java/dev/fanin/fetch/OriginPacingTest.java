@@ -45,14 +45,14 @@ class OriginPacingTest {
 
   @Test
   void aRulesRateSpacesStartsALittleUnderTheRule() {
-    // paced at RULE_MARGIN of the rule's rate, one under its burst: arrival jitter never crosses the rule
-    OriginPacing p = new OriginPacing(rule(2, 3, 0), 100, true, 0);
+    // paced at RULE_MARGIN of the rule's rate, half its burst: arrival jitter never crosses the rule
+    OriginPacing p = new OriginPacing(rule(2, 4, 0), 100, true, 0);
     long gap = (long) Math.ceil(1e9 / (2 * OriginPacing.RULE_MARGIN));
     long t = 0;
     assertEquals(2 * OriginPacing.RULE_MARGIN, p.rate(), 1e-9);
     assertEquals(t, p.earliestStart(t));
     p.start(t);
-    assertEquals(t, p.earliestStart(t), "the burst of 3 lets a second go at once");
+    assertEquals(t, p.earliestStart(t), "half the burst of 4 lets a second go at once");
     p.start(t);
     assertEquals(t + gap, p.earliestStart(t), 1, "but not a third");
     t += gap;
