@@ -1,19 +1,23 @@
 package dev.fanin.http;
 
 import dev.fanin.config.FaninConfig;
+import dev.fanin.feeds.FeedClient;
 import dev.fanin.security.ApiKeys;
 import dev.fanin.security.RateLimiter;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Authenticates /v1 requests by API key (Authorization: Bearer), checks the scope the route needs
- * and the key's request rate. With no keys configured it lets everything through: fanin then
- * listens on loopback only (see Main).
+ * (feeds:admin holds both feeds scopes) and the key's request rate, and says which client a request
+ * comes from for the feed registry's owners and budgets. With no keys configured it lets everything
+ * through: fanin then listens on loopback only (see Main).
  */
 final class AccessControl implements Handler<RoutingContext> {
   static final String KEY_ID = "fanin.keyId";
+  static final String ADMIN = "feeds:admin";
   private final ApiKeys keys;
   private final RateLimiter rates;
 
@@ -40,7 +44,7 @@ final class AccessControl implements Handler<RoutingContext> {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fanin\", error=\"invalid_token\"");
       throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "the API key is not valid"));
     }
-    if (!key.scopes().contains(scope)) {
+    if (!allows(key, scope)) {
       throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
           "API key " + key.id() + " lacks the scope " + scope));
     }
@@ -52,6 +56,25 @@ final class AccessControl implements Handler<RoutingContext> {
     }
     ctx.put(KEY_ID, key.id());
     ctx.next();
+  }
+
+  /** Whether a key has a scope; feeds:admin holds feeds:read and feeds:write. */
+  static boolean allows(FaninConfig.ApiKey key, String scope) {
+    return key.scopes().contains(scope) || (scope.startsWith("feeds:") && key.scopes().contains(ADMIN));
+  }
+
+  /**
+   * The client a request comes from, as the feed registry knows clients: its API key, or, when no
+   * keys are configured, its address (the peer's: behind a proxy every anonymous client is the proxy).
+   */
+  static FeedClient client(RoutingContext ctx) {
+    String keyId = ctx.get(KEY_ID);
+    if (keyId != null) {
+      return FeedClient.key(keyId);
+    }
+    SocketAddress peer = ctx.request().remoteAddress();
+    String address = peer == null ? null : peer.hostAddress();
+    return FeedClient.anonymous(address == null || address.isEmpty() ? "unknown" : address);
   }
 
   /** aggregate for running aggregations, feeds:write for changes, feeds:read for the rest. */
