@@ -8,6 +8,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
 
 /**
  * Authenticates /v1 requests by API key (Authorization: Bearer), checks the scope the route needs
@@ -18,6 +19,8 @@ import io.vertx.ext.web.RoutingContext;
 final class AccessControl implements Handler<RoutingContext> {
   static final String KEY_ID = "fanin.keyId";
   static final String ADMIN = "feeds:admin";
+  /** The paths that run an aggregation: /v1/aggregate and /v1/feeds/{name}/aggregate. */
+  private static final Pattern RUN = Pattern.compile("/v1/aggregate|/v1/feeds/[^/]+/aggregate");
   private final ApiKeys keys;
   private final RateLimiter rates;
 
@@ -32,7 +35,7 @@ final class AccessControl implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    String scope = requiredScope(ctx.request().method(), ctx.request().path());
+    String scope = requiredScope(ctx.request().method(), ctx.normalizedPath());
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fanin\"");
@@ -77,9 +80,18 @@ final class AccessControl implements Handler<RoutingContext> {
     return FeedClient.anonymous(address == null || address.isEmpty() ? "unknown" : address);
   }
 
-  /** aggregate for running aggregations, feeds:write for changes, feeds:read for the rest. */
+  /**
+   * aggregate for running aggregations, feeds:write for changes, feeds:read for the rest. The path
+   * is judged as the router matches it: dot segments resolved, and empty segments and a trailing
+   * slash ignored, so that /v1/feeds/x/aggregate/ is a run; and only a run is one, so that
+   * PUT /v1/feeds/aggregate (a feed named "aggregate") is a change.
+   */
   static String requiredScope(HttpMethod method, String path) {
-    if (path.equals("/v1/aggregate") || path.endsWith("/aggregate")) {
+    String canonical = path.replaceAll("/{2,}", "/");
+    if (canonical.length() > 1 && canonical.endsWith("/")) {
+      canonical = canonical.substring(0, canonical.length() - 1);
+    }
+    if (RUN.matcher(canonical).matches()) {
       return "aggregate";
     }
     if (method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.POST
