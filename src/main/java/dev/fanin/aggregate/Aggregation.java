@@ -10,6 +10,7 @@ import dev.fanin.fetch.FetchException;
 import dev.fanin.fetch.FetchRequest;
 import dev.fanin.fetch.FetchResponse;
 import dev.fanin.fetch.Fetcher;
+import dev.fanin.fetch.Timings;
 import dev.fanin.metrics.FaninMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
@@ -208,7 +209,7 @@ public final class Aggregation {
         .map(decoded -> new SourceResult(source.id(), source.optional(), response.status(), latency(context),
             startOffset(context), context.attempts(), decoded.data(), null, null,
             System.currentTimeMillis(), decoded.notes(), decoded.items(), response.cache(),
-            response.cacheAgeMs()))
+            response.cacheAgeMs(), timings(context, response.cache())))
         .recover(t -> Future.succeededFuture(failure(source, context, t, response.status(), null,
             response.cache(), response.cacheAgeMs())));
   }
@@ -253,7 +254,19 @@ public final class Aggregation {
     }
     return new SourceResult(source.id(), source.optional(), httpStatus, latency(context),
         startOffset(context), context.attempts(), data, kind, message, System.currentTimeMillis(),
-        List.of(), List.of(), cache, cacheAgeMs);
+        List.of(), List.of(), cache, cacheAgeMs, timings(context, cache));
+  }
+
+  /**
+   * The source's timings, frozen as its result is made: a wait still running counts until now.
+   * Its answer came from the cache (a fresh hit, or a stale answer standing in), from another
+   * source's identical request (coalesced, whatever the cache then made of it), or upstream.
+   */
+  private static Timings timings(FetchContext context, String cache) {
+    Timings timings = context.timings();
+    String from = "hit".equals(cache) || "stale".equals(cache) ? "cache"
+        : timings.isCoalesced() || "coalesced".equals(cache) ? "coalesced" : "upstream";
+    return timings.freeze(from);
   }
 
   private long latency(FetchContext context) {

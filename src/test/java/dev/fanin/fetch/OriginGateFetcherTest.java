@@ -114,4 +114,26 @@ class OriginGateFetcherTest {
     assertTrue(rejected.getMessage().contains("client.maxWaitQueue"), rejected.getMessage());
     assertEquals(2, gates.waiting());
   }
+
+  @Test
+  void aRequestShowsItsWaitForTheOriginsTurnAndOneThatGaveUpShowsItToo() throws Exception {
+    FetchContext first = Fetches.context(5000);
+    FetchContext second = Fetches.context(5000);
+    start(A, first);
+    var waiting = start(A, second);
+    FetchContext late = Fetches.context(150);
+    failure(start(A, late), ErrorKind.TIMEOUT);
+    answerOldest();
+    assertTrue(dev.fanin.testing.Eventually.eventually(5_000, () -> !held.isEmpty()), "the turn never passed on");
+    answerOldest();
+    assertTrue(waiting.get(5, TimeUnit.SECONDS).succeeded());
+    long ms = TimeUnit.MILLISECONDS.toNanos(1);
+    assertEquals(0, first.timings().nanos(0, Timings.Phase.ORIGIN) / ms, "its turn came at once");
+    long waited = second.timings().nanos(0, Timings.Phase.ORIGIN);
+    assertTrue(waited >= 140 * ms && waited < 5_000 * ms, "the second waited for the first: " + waited);
+    assertEquals(1, late.timings().attempts());
+    long gaveUp = late.timings().freeze("upstream").nanos(0, Timings.Phase.ORIGIN);
+    assertTrue(gaveUp >= 120 * ms && gaveUp < 5_000 * ms, "a source its deadline ended shows its wait: " + gaveUp);
+    assertFalse(late.timings().sent(0));
+  }
 }
