@@ -171,7 +171,8 @@ public final class OriginGateFetcher implements Fetcher {
     RateLimitHeaders said = RateLimitHeaders.of(response.headers(), System.currentTimeMillis());
     long retryAfter = RetryAfter.millis(response.headers().get("Retry-After"), Instant.now());
     int status = response.status();
-    if (status == 429 || (status == 503 && retryAfter >= 0)) {
+    // a 503 with Retry-After: 0 ("try again now") says nothing of a rate: it is an overload below
+    if (status == 429 || (status == 503 && retryAfter > 0)) {
       gates.throttledAnswer(origin);
       gate.record(OriginGate.Outcome.THROTTLED, sentAt, retryAfter, said);
       return Future.succeededFuture(response);

@@ -136,4 +136,27 @@ class OriginGateFetcherTest {
     assertTrue(gaveUp >= 120 * ms && gaveUp < 5_000 * ms, "a source its deadline ended shows its wait: " + gaveUp);
     assertFalse(late.timings().sent(0));
   }
+
+  void answerOldest(int status, String retryAfter) {
+    Promise<FetchResponse> p = held.poll();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Retry-After", retryAfter);
+    Fetches.on(loop, () -> p.complete(new FetchResponse(status, headers, Buffer.buffer())));
+  }
+
+  long throttles() {
+    return gates.snapshot(10).stream().mapToLong(OriginSnapshot::throttles).sum();
+  }
+
+  @Test
+  void a503WithRetryAfterZeroIsAnOverloadNotAThrottleThatTeachesARate() throws Exception {
+    // "unavailable, try again now" says nothing of a rate: pacing it would slow the origin down for nothing
+    var first = start(A);
+    answerOldest(503, "0");
+    assertEquals(503, first.get(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get().status());
+    assertEquals(0, throttles());
+    var second = start(A);
+    answerOldest(503, "1");
+    second.get(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get();
+    assertEquals(1, throttles(), "a Retry-After of a second pauses the origin and counts as a throttle");
+  }
 }
