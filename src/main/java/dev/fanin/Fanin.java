@@ -156,7 +156,7 @@ public final class Fanin {
     FeedDefinitionParser feedParser = new FeedDefinitionParser(new DefinitionParser(live), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(), v -> aggregators.create(v, false), pollers,
-        config.cluster().lockRetryMs(), listening.future(), hub, cluster);
+        config.cluster().lockRetryMs(), listening.future(), hub, cluster, () -> live.get().security());
     IntakeParts intake = new IntakeParts(live, aggregators, keys, rates, mark, hub, metrics.registry(), breakers,
         ready, pollers, cluster, gates, clientBudgets);
     return startDemo()

@@ -24,10 +24,15 @@ public record RunInfo(String requestId, String feed, String via, String client, 
     return new RunInfo(UUID.randomUUID().toString(), null, null, null, null);
   }
 
-  /** A scheduled run of a feed, on the budget of the feed's owner (an API key id, or null for none). */
-  public static RunInfo scheduled(String feed, String owner) {
-    return new RunInfo(UUID.randomUUID().toString(), feed, null, owner,
-        owner == null ? ClientBudgets.SCHEDULED : ClientBudgets.forKey(owner));
+  /**
+   * A scheduled run of a feed, on the upstream budget of the feed's owner: its API key id, or the
+   * address of the anonymous client that created it; with neither, the budget of ownerless scheduled
+   * runs.
+   */
+  public static RunInfo scheduled(String feed, String ownerKey, String ownerAddress) {
+    String budget = ownerKey != null ? ClientBudgets.forKey(ownerKey)
+        : ownerAddress != null ? ClientBudgets.forAddress(ownerAddress) : ClientBudgets.SCHEDULED;
+    return new RunInfo(UUID.randomUUID().toString(), feed, null, ownerKey, budget);
   }
 
   public RunInfo withFeed(String name) {

@@ -7,6 +7,7 @@ import dev.fanin.fetch.ErrorKind;
 import dev.fanin.fetch.FetchContext;
 import dev.fanin.fetch.FetchException;
 import dev.fanin.fetch.FetchResponse;
+import dev.fanin.fetch.Timings;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -53,7 +54,7 @@ final class SourceOutcomes {
    *     counts from there (its startMs still counts from the run's start)
    */
   FetchContext context(SourceSpec source, long admittedNanos) {
-    return new FetchContext(admittedNanos, deadlineNanos, budget, maxBodyBytes).trusted(trusted)
+    return new FetchContext(admittedNanos, deadlineNanos, budget, maxBodyBytes).timedFrom(startNanos).trusted(trusted)
         .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(source.cache())
         .redirects(source.secretHeaders(), source.keepBodyOnRedirect()).pace(pace)
         .budgetHolder(info.budget());
@@ -80,7 +81,7 @@ final class SourceOutcomes {
         .map(decoded -> new SourceResult(source.id(), source.optional(), response.status(), latency(context),
             startOffset(context), context.attempts(), decoded.data(), null, null,
             System.currentTimeMillis(), decoded.notes(), decoded.items(), response.cache(),
-            response.cacheAgeMs()))
+            response.cacheAgeMs(), timings(context, response.cache())))
         .recover(t -> Future.succeededFuture(failure(source, context, t, response.status(), null,
             response.cache(), response.cacheAgeMs())));
   }
@@ -124,7 +125,19 @@ final class SourceOutcomes {
     }
     return new SourceResult(source.id(), source.optional(), httpStatus, latency(context),
         startOffset(context), context.attempts(), data, kind, message, System.currentTimeMillis(),
-        List.of(), List.of(), cache, cacheAgeMs);
+        List.of(), List.of(), cache, cacheAgeMs, timings(context, cache));
+  }
+
+  /**
+   * The source's timings, frozen as its result is made: a wait still running counts until now.
+   * Its answer came from the cache (a fresh hit, or a stale answer standing in), from another
+   * source's identical request (coalesced, whatever the cache then made of it), or upstream.
+   */
+  private static Timings timings(FetchContext context, String cache) {
+    Timings timings = context.timings();
+    String from = "hit".equals(cache) || "stale".equals(cache) ? "cache"
+        : timings.isCoalesced() || "coalesced".equals(cache) ? "coalesced" : "upstream";
+    return timings.freeze(from);
   }
 
   private long latency(FetchContext context) {

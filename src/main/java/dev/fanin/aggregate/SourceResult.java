@@ -1,6 +1,7 @@
 package dev.fanin.aggregate;
 
 import dev.fanin.fetch.ErrorKind;
+import dev.fanin.fetch.Timings;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ import java.util.List;
  * @param items a feed's items, for the merged timeline (not written out by themselves)
  * @param cache what the response cache did: miss, hit, revalidated, stale or coalesced
  * @param cacheAgeMs the age of the answer when it came from the cache
+ * @param timings where the source's time went, attempt by attempt (frozen: read-only)
  */
 public record SourceResult(
     String id,
@@ -31,7 +33,8 @@ public record SourceResult(
     List<String> notes,
     List<FeedItemRef> items,
     String cache,
-    long cacheAgeMs) {
+    long cacheAgeMs,
+    Timings timings) {
 
   public boolean ok() {
     return errorKind == null;

@@ -16,7 +16,8 @@ import java.util.Map;
  * Concurrent identical GET/HEAD requests share one upstream request: the first one goes out, the
  * others wait for its outcome (each on its own event loop). A failure is shared too; the next
  * request after it starts a new fetch. A leader cancelled because its own client left does not
- * take the others down: they fetch for themselves.
+ * take the others down: they fetch for themselves. A follower makes no attempts of its own; its
+ * timings say whose outcome it reports (a shared failure, too, or one its deadline cut short).
  */
 public final class CoalescingFetcher implements Fetcher {
   private final Fetcher next;
@@ -53,6 +54,7 @@ public final class CoalescingFetcher implements Fetcher {
       return mine.future();
     }
     Context here = vertx.getOrCreateContext();
+    request.context().timings().coalesced(true);
     Promise<FetchResponse> follower = Promise.promise();
     Runnable unhook = request.context().onCancel(() -> follower.tryFail(request.context().cancellation()));
     leader.onComplete(ar -> here.runOnContext(v -> {
@@ -61,6 +63,7 @@ public final class CoalescingFetcher implements Fetcher {
         return;
       }
       if (ar.failed() && FetchException.kindOf(ar.cause()) == ErrorKind.CANCELLED) {
+        request.context().timings().coalesced(false);
         next.fetch(request).onComplete(follower);
         return;
       }

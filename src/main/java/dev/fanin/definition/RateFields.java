@@ -65,7 +65,9 @@ final class RateFields {
             + rule.match() + "\" (" + rule.ratePerSecond() + " a second) for " + host + "; a rate can only tighten it"));
         return null;
       }
-      if (burst > rule.burst()) {
+      if (burst > rule.burst() && rawBurst == null) {
+        burst = rule.burst(); // an unset burst defaults to what the rule allows at most
+      } else if (burst > rule.burst()) {
         errors.add(new FieldError("/rate/burst", "is " + burst + ", looser than the operator's rule \""
             + rule.match() + "\" (burst " + rule.burst() + ") for " + host + "; a rate can only tighten it"));
         return null;

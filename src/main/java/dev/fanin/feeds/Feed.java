@@ -8,6 +8,8 @@ import java.util.Map;
  * schedule (null when not polled) and its entity tag.
  *
  * @param readOnly loaded from the operator's feeds folder; the API cannot change it
+ * @param upstreamPerRun the most upstream requests one run may send: each source once, plus its
+ *     retries (redirect hops are not counted)
  */
 public record Feed(
     String name,
@@ -15,7 +17,13 @@ public record Feed(
     Map<String, ParamSpec> params,
     Schedule schedule,
     boolean readOnly,
-    String etag) {
+    String etag,
+    int upstreamPerRun) {
+
+  /** The upstream requests a second its schedule may make (0 when not scheduled). */
+  public double upstreamPerSecond() {
+    return schedule == null ? 0 : upstreamPerRun * 1000.0 / schedule.everyMs();
+  }
 
   /** The JSON shown by GET /v1/feeds/{name}. */
   public JsonObject toJson() {

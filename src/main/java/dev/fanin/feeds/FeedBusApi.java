@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * The registry's event-bus API, the fanin.feeds.* addresses (docs/api.md): JSON objects in and
  * out, definitions validated here into {@link Feed}s, and the one place that turns a refusal into
  * a failure code — the HTTP status the same request would get, as the API promises its users.
+ * A put or delete acts for the client its headers name ({@link FeedClient#from}); the HTTP intake
+ * always names one. A request that names none comes from inside the process or the cluster, which
+ * is trusted: it may change any API feed, and what it creates belongs to nobody.
  */
 final class FeedBusApi {
   /** The failure code of a request the registry cannot take as it is (an invalid name or definition). */
@@ -44,15 +47,17 @@ final class FeedBusApi {
       case NOT_FOUND -> 404;
       case READ_ONLY, FULL, BUSY -> 409;
       case NOT_CURRENT -> 412;
+      case FORBIDDEN -> 403;
+      case OVER_BUDGET -> 429;
     };
   }
 
   Future<Void> listen() {
     List<MessageConsumer<JsonObject>> consumers = List.of(
-        bus.consumer(FeedAddresses.PUT, m -> handle(m, this::put)),
+        bus.consumer(FeedAddresses.PUT, m -> handle(m, body -> put(body, FeedClient.from(m.headers())))),
         bus.consumer(FeedAddresses.GET, m -> handle(m, this::get)),
         bus.consumer(FeedAddresses.LIST, m -> handle(m, this::list)),
-        bus.consumer(FeedAddresses.DELETE, m -> handle(m, this::delete)),
+        bus.consumer(FeedAddresses.DELETE, m -> handle(m, body -> delete(body, FeedClient.from(m.headers())))),
         bus.consumer(FeedAddresses.LATEST, m -> handle(m, this::latest)),
         bus.consumer(FeedAddresses.RUNS, m -> handle(m, this::runsAfter)));
     List<Future<Void>> ready = new ArrayList<>();
@@ -90,6 +95,14 @@ final class FeedBusApi {
     return s;
   }
 
+  private static String ifMatch(JsonObject body) {
+    Object ifMatch = body.getValue("ifMatch");
+    if (ifMatch != null && !(ifMatch instanceof String)) {
+      throw new FeedException(Reason.INVALID, "ifMatch must be a string of entity tags, or \"*\"");
+    }
+    return (String) ifMatch;
+  }
+
   private Future<JsonObject> get(JsonObject body) {
     return catalog.current(name(body)).map(Feed::toJson);
   }
@@ -102,21 +115,22 @@ final class FeedBusApi {
     });
   }
 
-  private Future<JsonObject> put(JsonObject body) {
+  /** A put for the client the request names in its headers; one that names none is trusted. */
+  private Future<JsonObject> put(JsonObject body, FeedClient caller) {
     String name = name(body);
     if (!(body.getValue("definition") instanceof JsonObject definition)) {
       throw new FeedException(Reason.INVALID, "definition must be a JSON object");
     }
-    String ifMatch = body.getString("ifMatch");
+    String ifMatch = ifMatch(body);
     Feed feed = parser.parse(name, definition, false);
-    return catalog.put(feed, ifMatch)
+    return catalog.put(feed, ifMatch, caller)
         .map(created -> new JsonObject().put("created", created).put("feed", feed.toJson()));
   }
 
-  private Future<JsonObject> delete(JsonObject body) {
+  private Future<JsonObject> delete(JsonObject body, FeedClient caller) {
     String name = name(body);
-    String ifMatch = body.getString("ifMatch");
-    return catalog.delete(name, ifMatch).map(v -> new JsonObject().put("deleted", name));
+    String ifMatch = ifMatch(body);
+    return catalog.delete(name, ifMatch, caller).map(v -> new JsonObject().put("deleted", name));
   }
 
   /** The latest run of a scheduled feed, as this node's process last saw it. */

@@ -59,15 +59,19 @@ public final class FeedDefinitionParser {
     FeedExpansion.checkWorstCase(json, params, errors);
     Map<String, String> sample = new HashMap<>();
     params.values().forEach(p -> sample.put(p.name(), p.defaultValue() != null ? p.defaultValue() : SAMPLE));
+    int upstreamPerRun = 0;
     try {
-      definitions.parse(FeedExpansion.substitute(json, sample));
+      AggregationSpec spec = definitions.parse(FeedExpansion.substitute(json, sample));
+      for (var source : spec.sources()) {
+        upstreamPerRun += 1 + source.retries();
+      }
     } catch (InvalidDefinitionException e) {
       errors.addAll(e.errors());
     }
     if (!errors.isEmpty()) {
       throw new InvalidDefinitionException(errors);
     }
-    return new Feed(name, json.copy(), Map.copyOf(params), schedule, readOnly, etag(json));
+    return new Feed(name, json.copy(), Map.copyOf(params), schedule, readOnly, etag(json), upstreamPerRun);
   }
 
   /** The aggregation a feed stands for with these parameter values (defaults fill the gaps). */

@@ -15,7 +15,11 @@ public final class FeedException extends RuntimeException {
     /** Others kept changing the feed while this change was tried. */
     BUSY,
     /** If-Match does not name the current version. */
-    NOT_CURRENT
+    NOT_CURRENT,
+    /** The feed belongs to another client (see {@link FeedOwnership}). */
+    FORBIDDEN,
+    /** The feed's owner would pass its scheduled-feed budget (see {@link FeedCosts}). */
+    OVER_BUDGET
   }
 
   private final Reason reason;

@@ -11,11 +11,29 @@ import io.vertx.core.json.JsonObject;
  *
  * @param updatedAt when the change was made, in milliseconds since the epoch
  * @param readOnly an operator feed from a node's conf folder: shared, never written to disk
+ * @param owner the client that created the feed (see {@link FeedOwnership}); {@link FeedClient#NONE}
+ *     for operator feeds, tombstones, feeds created over the bus and feeds stored before owners were
  */
-public record FeedRecord(String name, long rev, long updatedAt, boolean readOnly, JsonObject definition) {
+public record FeedRecord(String name, long rev, long updatedAt, boolean readOnly, JsonObject definition,
+    FeedClient owner) {
 
+  public FeedRecord {
+    owner = owner == null ? FeedClient.NONE : owner;
+  }
+
+  /** A record that belongs to nobody. */
+  public FeedRecord(String name, long rev, long updatedAt, boolean readOnly, JsonObject definition) {
+    this(name, rev, updatedAt, readOnly, definition, FeedClient.NONE);
+  }
+
+  /** The next version of a feed that belongs to nobody (an operator feed). */
   public static FeedRecord live(String name, FeedRecord previous, JsonObject definition, boolean readOnly) {
-    return new FeedRecord(name, revAfter(previous), System.currentTimeMillis(), readOnly, definition);
+    return live(name, previous, definition, readOnly, FeedClient.NONE);
+  }
+
+  public static FeedRecord live(String name, FeedRecord previous, JsonObject definition, boolean readOnly,
+      FeedClient owner) {
+    return new FeedRecord(name, revAfter(previous), System.currentTimeMillis(), readOnly, definition, owner);
   }
 
   public static FeedRecord tombstone(String name, FeedRecord previous) {
@@ -60,6 +78,9 @@ public record FeedRecord(String name, long rev, long updatedAt, boolean readOnly
     if (readOnly) {
       json.put("readOnly", true);
     }
+    if (!owner.isNone()) {
+      json.put("owner", owner.toJson());
+    }
     if (deleted()) {
       json.put("deleted", true);
     } else {
@@ -78,8 +99,9 @@ public record FeedRecord(String name, long rev, long updatedAt, boolean readOnly
   }
 
   /**
-   * Reads a stored file: a record ({"rev", "updatedAt", "definition" or "deleted"}), or a bare
-   * definition as written before revisions existed, which counts as revision 0.
+   * Reads a stored file: a record ({"rev", "updatedAt", "owner"?, "definition" or "deleted"}), or a
+   * bare definition as written before revisions existed, which counts as revision 0. A record
+   * without an owner (written before owners were) belongs to nobody.
    */
   public static FeedRecord fromFile(String name, JsonObject content) {
     if (content.containsKey("rev") && (content.containsKey("definition") || content.containsKey("deleted"))) {
@@ -98,6 +120,7 @@ public record FeedRecord(String name, long rev, long updatedAt, boolean readOnly
     if (definition == null && !json.getBoolean("deleted", false)) {
       throw new IllegalArgumentException("a feed record needs a definition or deleted: true");
     }
-    return new FeedRecord(name, r.longValue(), a.longValue(), json.getBoolean("readOnly", false), definition);
+    return new FeedRecord(name, r.longValue(), a.longValue(), json.getBoolean("readOnly", false), definition,
+        FeedClient.fromJson(json.getValue("owner")));
   }
 }

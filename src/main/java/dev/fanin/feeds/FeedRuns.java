@@ -66,6 +66,11 @@ public final class FeedRuns {
     return bus.<JsonObject>request(address, body, LOCAL).map(Message::body);
   }
 
+  /** A change asked of the registry for a client, which the registry holds to that client's rights. */
+  public Future<JsonObject> ask(String address, JsonObject body, FeedClient client) {
+    return bus.<JsonObject>request(address, body, client.addTo(new DeliveryOptions(LOCAL))).map(Message::body);
+  }
+
   /** Reads a JSON object of parameter values: strings, numbers and booleans are accepted. */
   public static Map<String, String> params(Object value) {
     if (value == null) {

@@ -3,12 +3,15 @@ package dev.fanin.feeds;
 import dev.fanin.aggregate.Aggregator;
 import dev.fanin.cluster.ClusterView;
 import dev.fanin.cluster.PollerView;
+import dev.fanin.config.FaninConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The feed registry and the schedules of one process, wired from their parts: the shared map
  * ({@link FeedRegistry}), this node's copy of it ({@link LocalFeeds}), the replication between
  * nodes ({@link FeedReplication}), the loading at start ({@link FeedLoader}), the fanin.feeds.*
- * addresses ({@link FeedBusApi} over {@link FeedCatalog}) and the scheduler ({@link FeedScheduler}).
+ * addresses ({@link FeedBusApi} over {@link FeedCatalog}, with {@link FeedOwnership} and
+ * {@link FeedCosts}) and the scheduler ({@link FeedScheduler}).
  *
  * <p>One instance per process: its own changes are ordered on its event loop. It serves the
  * fanin.feeds.* addresses from the moment the process listens, and lets the schedules run from then.
@@ -35,19 +39,16 @@ public final class FeedsVerticle extends VerticleBase {
   private final FeedRunHub hub;
   private final ClusterView cluster;
   private final ChangeQueue changes = new ChangeQueue();
+  /** The live security settings: keys' scopes and budgets, read at each change. */
+  private final Supplier<FaninConfig.Security> security;
   private FeedScheduler scheduler;
   private FeedReplication replication;
   private Runnable membership = () -> { };
 
   public FeedsVerticle(FeedDefinitionParser parser, Path confDir, Path dataDir, int maxFeeds,
-      Function<Vertx, Aggregator> aggregatorFactory) {
-    this(parser, confDir, dataDir, maxFeeds, aggregatorFactory, new PollerView(), 1_000, Future.succeededFuture(),
-        new FeedRunHub(Integer.MAX_VALUE, Integer.MAX_VALUE), ClusterView.alone());
-  }
-
-  public FeedsVerticle(FeedDefinitionParser parser, Path confDir, Path dataDir, int maxFeeds,
       Function<Vertx, Aggregator> aggregatorFactory, PollerView pollers, long lockRetryMs,
-      Future<?> schedulesFrom, FeedRunHub hub, ClusterView cluster) {
+      Future<?> schedulesFrom, FeedRunHub hub, ClusterView cluster, Supplier<FaninConfig.Security> security) {
+    this.security = security;
     this.cluster = cluster;
     this.hub = hub;
     this.parser = parser;
@@ -62,6 +63,7 @@ public final class FeedsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    AtomicReference<LocalFeeds> owners = new AtomicReference<>();
     String node = cluster.nodeId();
     // one process's registry is private to it (tests start several on one Vert.x); a cluster's is shared
     String namespace = vertx.isClustered() ? "fanin.feeds" : "fanin.feeds." + UUID.randomUUID();
@@ -69,12 +71,17 @@ public final class FeedsVerticle extends VerticleBase {
     SeenItems seen = new SeenItems();
     scheduler = new FeedScheduler(vertx, node,
         new FeedLeases(vertx, node, namespace + ".poller.", lockRetryMs, pollers),
-        new ScheduledRuns(vertx, aggregatorFactory.apply(vertx), parser, seen, hub, node), seen, hub);
-    LocalFeeds local = new LocalFeeds(parser, store, scheduler, vertx.isClustered());
+        new ScheduledRuns(vertx, aggregatorFactory.apply(vertx), parser, seen, hub, node,
+            name -> owners.get().owner(name)), seen, hub);
+    ClientSettings clients = new ClientSettings(security);
+    FeedCosts costs = new FeedCosts(clients);
+    LocalFeeds local = new LocalFeeds(parser, store, scheduler, vertx.isClustered(), costs);
+    owners.set(local);
     return FeedRegistry.open(vertx, namespace).compose(registry -> {
       replication = new FeedReplication(vertx, registry, local, changes, node);
-      FeedBusApi api = new FeedBusApi(vertx.eventBus(), new FeedCatalog(registry, local, replication, changes, maxFeeds),
-          parser, hub, node);
+      FeedCatalog catalog = new FeedCatalog(registry, local, replication, changes, maxFeeds,
+          new FeedOwnership(clients), costs);
+      FeedBusApi api = new FeedBusApi(vertx.eventBus(), catalog, parser, hub, node);
       return new FeedLoader(vertx, parser, confDir, store, local, replication).load()
           .compose(v -> Future.all(api.listen(), replication.listen()));
     }).onSuccess(v -> {

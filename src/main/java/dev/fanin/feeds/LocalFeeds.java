@@ -10,13 +10,15 @@ import java.util.TreeMap;
 /**
  * This node's copy of the registry: the version of each feed it keeps on its disk and schedules,
  * and each definition parsed once. A record read from disk at start waits here, not yet applied,
- * until the start adopts the shared map's version. Confined to the registry's event loop.
+ * until the start adopts the shared map's version. What the applied feeds cost their owners is
+ * kept in step ({@link FeedCosts}). Confined to the registry's event loop.
  */
 final class LocalFeeds {
   private final FeedDefinitionParser parser;
   private final FeedStore store;
   private final FeedScheduler scheduler;
   private final boolean clustered;
+  private final FeedCosts costs;
   private final Map<String, Copy> copies = new TreeMap<>();
   /** The last definition parsed of each feed, known by its etag. */
   private final Map<String, Parsed> parsed = new HashMap<>();
@@ -25,7 +27,9 @@ final class LocalFeeds {
 
   private record Parsed(FeedRecord record, Feed feed) {}
 
-  LocalFeeds(FeedDefinitionParser parser, FeedStore store, FeedScheduler scheduler, boolean clustered) {
+  LocalFeeds(FeedDefinitionParser parser, FeedStore store, FeedScheduler scheduler, boolean clustered,
+      FeedCosts costs) {
+    this.costs = costs;
     this.parser = parser;
     this.store = store;
     this.scheduler = scheduler;
@@ -87,9 +91,16 @@ final class LocalFeeds {
     return record.deleted() && !clustered ? store.delete(record.name()) : store.write(record);
   }
 
+  /** The owner of the feed's version this node applied (FeedClient.NONE when none is known). */
+  FeedClient owner(String name) {
+    Copy copy = copies.get(name);
+    return copy == null ? FeedClient.NONE : copy.record().owner();
+  }
+
   /** Makes a version this node's own: its schedule starts, changes or stops to match. */
   void apply(FeedRecord record, Feed feed) {
     copies.put(record.name(), new Copy(record, true));
+    costs.apply(record.name(), record.owner(), feed);
     if (feed != null) {
       parsed.put(record.name(), new Parsed(record, feed));
       scheduler.apply(feed);

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a scheduled run is: the feed resolved with its parameters' defaults and aggregated; then its
@@ -32,9 +33,12 @@ final class ScheduledRuns {
   private final SeenItems seen;
   private final FeedRunHub hub;
   private final String node;
+  private final Function<String, FeedClient> owners;
 
+  /** @param owners a feed's owner by name, whose upstream budget its runs draw on */
   ScheduledRuns(Vertx vertx, Aggregator aggregator, FeedDefinitionParser parser, SeenItems seen, FeedRunHub hub,
-      String node) {
+      String node, Function<String, FeedClient> owners) {
+    this.owners = owners;
     this.vertx = vertx;
     this.aggregator = aggregator;
     this.parser = parser;
@@ -50,7 +54,9 @@ final class ScheduledRuns {
     String runAt = Instant.now().toString();
     Future<AggregateSummary> summary;
     try {
-      summary = aggregator.start(spec, document, RunInfo.scheduled(feed.name(), null)).summary();
+      FeedClient owner = owners.apply(feed.name());
+      summary = aggregator.start(spec, document, RunInfo.scheduled(feed.name(), owner.keyId(), owner.address()))
+          .summary();
     } catch (OverloadedException e) {
       // shed like any other aggregation; the next run comes at the usual time
       summary = Future.failedFuture(e);

@@ -24,6 +24,7 @@ final class AdaptiveLimit {
   private final long since;
   private double limit;
   private boolean slowStart = true;
+  private boolean fixed;
 
   AdaptiveLimit(int ceiling, long now) {
     this.ceiling = Math.max(1, ceiling);
@@ -36,6 +37,7 @@ final class AdaptiveLimit {
     AdaptiveLimit fixed = new AdaptiveLimit(ceiling, 0);
     fixed.limit = fixed.ceiling;
     fixed.slowStart = false;
+    fixed.fixed = true;
     return fixed;
   }
 
@@ -73,6 +75,9 @@ final class AdaptiveLimit {
   void overloaded(long now) {
     get(now);
     slowStart = false;
-    limit = Math.max(FLOOR, limit * DECREASE);
+    if (fixed) {
+      return; // upstream.adaptive is off: the limit stays the ceiling
+    }
+    limit = Math.min(ceiling, Math.max(FLOOR, limit * DECREASE));
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
  * turn: a request waits (on the event loop) for its client's token and a slot among the client's
  * requests in flight, or ends rate_limited when neither comes before its deadline; the slot is given
  * back when the request is over. Retries and redirect hops pass through here too, so they count.
+ * The wait is the attempt's budget wait in its timings.
  */
 public final class ClientBudgetFetcher implements Fetcher {
   private final Fetcher next;
@@ -30,8 +31,11 @@ public final class ClientBudgetFetcher implements Fetcher {
     if (context.isCancelled()) {
       return Future.failedFuture(context.cancellation());
     }
+    Timings timings = context.timings();
+    timings.enter(Timings.Phase.BUDGET);
     return budgets.acquire(holder, context.deadlineNanos(), vertx.getOrCreateContext(), context::onCancel)
         .compose(permit -> {
+          timings.leave(Timings.Phase.BUDGET);
           Future<FetchResponse> sent;
           try {
             sent = next.fetch(request);
@@ -48,6 +52,9 @@ public final class ClientBudgetFetcher implements Fetcher {
               budgets.metrics().clientThrottled(ClientBudgets.label(holder));
             }
           });
+        }, refused -> {
+          timings.leave(Timings.Phase.BUDGET);
+          return Future.failedFuture(refused);
         });
   }
 }

@@ -30,9 +30,11 @@ public final class FetchContext {
   private CacheSpec cacheSpec;
   private ClientPace pace;
   private String budgetHolder;
+  private Timings timings;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
+    this.timings = new Timings(startNanos);
     this.deadlineNanos = deadlineNanos;
     this.budget = budget;
     this.maxBodyBytes = maxBodyBytes;
@@ -185,8 +187,9 @@ public final class FetchContext {
     return new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via).client(client).trusted(trusted);
   }
 
-  /** Counts the attempts made through a copy (back on this context's loop). */
+  /** Counts the attempts made through a copy, and adds their timings (back on this context's loop). */
   void absorbAttempts(FetchContext copy) {
+    timings.absorb(copy.timings);
     if (copy.attempts > 0) {
       if (attempts == 0) {
         firstAttemptNanos = copy.firstAttemptNanos;
@@ -197,9 +200,27 @@ public final class FetchContext {
 
   /** Called by the HTTP layer each time a request is really sent upstream. */
   public void attemptStarted() {
+    timings.sent();
     if (attempts++ == 0) {
       firstAttemptNanos = System.nanoTime();
     }
+  }
+
+  /**
+   * Counts the attempts' starts in the timings from {@code originNanos} (a batch run's start) rather
+   * than from this context's start (when the run admitted the source). Call before the fetch.
+   */
+  public FetchContext timedFrom(long originNanos) {
+    this.timings = new Timings(originNanos);
+    return this;
+  }
+
+  /**
+   * Where this source's time went, attempt by attempt. It travels up through the context, like the
+   * attempts, because a deadline can end the source while it still waits.
+   */
+  public Timings timings() {
+    return timings;
   }
 
   public int attempts() {

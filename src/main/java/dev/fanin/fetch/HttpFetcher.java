@@ -8,15 +8,22 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import dev.fanin.policy.LoopMark;
 import io.vertx.core.MultiMap;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.IntSupplier;
 
 /**
  * The innermost fetcher: one HTTP exchange with a hard time bound, a counted body and a reset
  * (connection closed) whenever the attempt is abandoned, so nothing keeps running behind it.
+ *
+ * <p>It times the exchange into the attempt's timings: getting a connection (a wait for the pool
+ * when the connection was used before, else connecting: Vert.x does not tell a new connection's
+ * wait in the pool's queue from its connect), the response head (from sending), the body.
  */
 public final class HttpFetcher implements Fetcher {
   private final Vertx vertx;
@@ -25,6 +32,8 @@ public final class HttpFetcher implements Fetcher {
   private final UpstreamSlots upstreamSlots;
   private final IntSupplier maxUpstream;
   private final LoopMark mark;
+  /** Connections some request already used: the next request on one of them did not connect. */
+  private final Map<HttpConnection, Boolean> used = new WeakHashMap<>();
 
   /**
    * @param upstreamSlots requests in flight to all upstreams of the process (the bulkhead)
@@ -53,6 +62,16 @@ public final class HttpFetcher implements Fetcher {
     }
     context.attemptStarted();
     return new Attempt(request).start().andThen(ar -> upstreamSlots.exit());
+  }
+
+  /** Whether a request before this one used the connection (it came from the pool, not a connect). */
+  private boolean reused(HttpConnection connection) {
+    if (connection == null) {
+      return false;
+    }
+    synchronized (used) {
+      return used.put(connection, Boolean.TRUE) != null;
+    }
   }
 
   /** One attempt: completes exactly once, through {@link #succeed} or {@link #fail}. */
@@ -93,6 +112,7 @@ public final class HttpFetcher implements Fetcher {
       if (request.server() != null) {
         options.setServer(SocketAddress.inetSocketAddress(request.server()));
       }
+      context.timings().enter(Timings.Phase.CONNECT);
       client.request(options).onComplete(ar -> {
         if (ar.failed()) {
           fail(TransportFailures.of(ar.cause()));
@@ -109,6 +129,7 @@ public final class HttpFetcher implements Fetcher {
 
     private void send(HttpClientRequest req) {
       clientRequest = req;
+      context.timings().leaveAs(Timings.Phase.CONNECT, reused(req.connection()) ? Timings.Phase.POOL : Timings.Phase.CONNECT);
       // on the request's own copy of the headers: the source's map is shared
       if (context.requestId() != null && !request.headers().contains("X-Request-Id")) {
         req.putHeader("X-Request-Id", context.requestId());
@@ -118,6 +139,7 @@ public final class HttpFetcher implements Fetcher {
         req.putHeader(HttpHeaderNames.ACCEPT_ENCODING, ContentDecoding.ACCEPTED);
       }
       Future<HttpClientResponse> sent;
+      context.timings().enter(Timings.Phase.HEAD);
       if (request.body() != null) {
         if (!request.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
           req.putHeader(HttpHeaderNames.CONTENT_TYPE, request.contentType());
@@ -136,6 +158,7 @@ public final class HttpFetcher implements Fetcher {
     }
 
     private void receive(HttpClientResponse response) {
+      context.timings().enter(Timings.Phase.BODY);
       status = response.statusCode();
       response.exceptionHandler(t -> fail(TransportFailures.isProtocolError(t) ? TransportFailures.of(t) : new FetchException(ErrorKind.CONNECT,
           "connection failed while reading the body: " + TransportFailures.describe(t))));
@@ -264,6 +287,7 @@ public final class HttpFetcher implements Fetcher {
         return false;
       }
       done = true;
+      context.timings().leave();
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }

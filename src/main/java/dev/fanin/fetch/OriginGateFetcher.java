@@ -15,6 +15,8 @@ import java.time.Instant;
  * ({@link DailyBudgets}). A request whose turn would come after its deadline ends at once as
  * rate_limited, saying when the origin would have allowed it; nothing is sent, and the origin's
  * breaker never hears of it. What the origin answers goes back to its gate, which paces by it.
+ * All of the wait (the definition's rate, the gate, the daily budget) is the attempt's origin wait
+ * in its timings; one that ends unsent keeps it open until its result is made, at once.
  */
 public final class OriginGateFetcher implements Fetcher {
   /** A soft limit carries no Retry-After: the origin is paused this long. */
@@ -36,6 +38,7 @@ public final class OriginGateFetcher implements Fetcher {
     if (context.isCancelled()) {
       return Future.failedFuture(context.cancellation());
     }
+    context.timings().enter(Timings.Phase.ORIGIN);
     ClientPace pace = context.pace();
     if (pace == null) {
       return admit(request);
@@ -101,6 +104,8 @@ public final class OriginGateFetcher implements Fetcher {
     return waiter.turn.future().transform(ar -> {
       if (ar.succeeded()) {
         context.waitingFor(null); // a source that gave up keeps saying why, whoever reports its end
+      } else {
+        context.timings().leave(Timings.Phase.ORIGIN);
       }
       vertx.cancelTimer(timer);
       unhook.run();
@@ -134,6 +139,7 @@ public final class OriginGateFetcher implements Fetcher {
 
   /** Sends; what the answer says goes back to the gate as of {@code sentAt}, when the gate let it go. */
   private Future<FetchResponse> send(FetchRequest request, OriginGate gate, long sentAt) {
+    request.context().timings().leave(Timings.Phase.ORIGIN);
     Future<FetchResponse> sent;
     try {
       sent = next.fetch(request);
@@ -165,7 +171,8 @@ public final class OriginGateFetcher implements Fetcher {
     RateLimitHeaders said = RateLimitHeaders.of(response.headers(), System.currentTimeMillis());
     long retryAfter = RetryAfter.millis(response.headers().get("Retry-After"), Instant.now());
     int status = response.status();
-    if (status == 429 || (status == 503 && retryAfter >= 0)) {
+    // a 503 with Retry-After: 0 ("try again now") says nothing of a rate: it is an overload below
+    if (status == 429 || (status == 503 && retryAfter > 0)) {
       gates.throttledAnswer(origin);
       gate.record(OriginGate.Outcome.THROTTLED, sentAt, retryAfter, said);
       return Future.succeededFuture(response);

@@ -34,10 +34,10 @@ final class OriginPacing {
   /** The slowest fanin ever paces an origin: one request every ten seconds. */
   static final double MIN_RATE = 0.1;
   /**
-   * fanin sends a little under a rule's rate, and one request fewer at once than its burst: the
-   * upstream counts requests when they arrive, and a burst delayed by a connection being set up
-   * arrives closer to the next request than it was sent. The slack grows with time (2 % of a second's
-   * requests each second) and covers one request's interval from the start.
+   * fanin sends a little under a rule's rate, and at most half its burst at once: the upstream counts
+   * requests when they arrive, and requests held up (a connection being set up, a pause of either
+   * process) arrive closer together than they were sent. Half the burst is slack from the start; the
+   * rate's margin adds 2 % of a second's requests each second.
    */
   static final double RULE_MARGIN = 0.98;
   /** Stretches kept for the estimate (the oldest go first). */
@@ -75,7 +75,7 @@ final class OriginPacing {
     int max = rule != null && rule.maxConcurrency() > 0 ? Math.min(rule.maxConcurrency(), ceiling) : ceiling;
     this.limit = adaptive ? new AdaptiveLimit(max, now) : AdaptiveLimit.fixed(max);
     this.ruled = rule != null && rule.ratePerSecond() > 0
-        ? new TokenBucket(rule.ratePerSecond() * RULE_MARGIN, Math.max(1, rule.burst() - 1), now) : null;
+        ? new TokenBucket(rule.ratePerSecond() * RULE_MARGIN, Math.max(1, rule.burst() / 2), now) : null;
     this.firstContact = now;
   }
 
@@ -182,7 +182,7 @@ final class OriginPacing {
    * {@code sentAt}. The origin is paused until its Retry-After (or its RateLimit reset). Unless the
    * request was sent before fanin knew of the last throttle (then it tells nothing new), the limit
    * on requests in flight halves and the learned rate is set (see the class comment). Returns
-   * whether this is news an operator should hear of (the first throttle in a minute).
+   * whether it counted as a new throttle (false for such a straggler).
    */
   boolean throttled(long now, long sentAt, long retryAfterMs, RateLimitHeaders said) {
     long wait = retryAfterMs >= 0 ? retryAfterMs : said.resetMs();
@@ -193,7 +193,6 @@ final class OriginPacing {
       return false;
     }
     throttles++;
-    boolean news = lastThrottle == Long.MIN_VALUE || now - lastThrottle > 60 * SECOND;
     lastThrottle = now;
     cut(now);
     double rate;
@@ -214,7 +213,7 @@ final class OriginPacing {
     }
     long resume = Math.max(now, pausedUntil);
     pace(Math.max(MIN_RATE, rate), resume);
-    return news;
+    return true;
   }
 
   /**

@@ -20,6 +20,11 @@ record RateLimitHeaders(long remaining, long resetMs, long quota, long windowMs)
   private static final Logger LOG = LoggerFactory.getLogger(RateLimitHeaders.class);
   /** The longest reset or window believed: beyond it a value is taken for a mistake and capped. */
   static final long MAX_MS = 3_600_000;
+  /**
+   * The longest policy window believed (daily quotas are common): a longer one is taken as this long,
+   * with its quota scaled down to match, so that it is never paced faster than it allows.
+   */
+  static final long MAX_WINDOW_MS = 7 * 86_400_000L;
   static final RateLimitHeaders NONE = new RateLimitHeaders(-1, -1, -1, -1);
 
   static RateLimitHeaders of(MultiMap headers, long nowEpochMs) {
@@ -40,7 +45,11 @@ record RateLimitHeaders(long remaining, long resetMs, long quota, long windowMs)
     String policy = headers.get("RateLimit-Policy");
     if (policy != null) {
       quota = firstParam(policy, "q");
-      window = seconds(firstParam(policy, "w"));
+      long w = firstParam(policy, "w");
+      window = w < 0 ? -1 : Math.min(w, MAX_WINDOW_MS / 1000) * 1000;
+      if (w * 1000 > MAX_WINDOW_MS && quota > 0) {
+        quota = Math.max(1, (long) Math.floor(quota * (MAX_WINDOW_MS / 1000.0) / w));
+      }
     }
     if (remaining < 0) {
       remaining = integer(headers.get("RateLimit-Remaining"));
@@ -62,7 +71,7 @@ record RateLimitHeaders(long remaining, long resetMs, long quota, long windowMs)
       }
       return NONE;
     }
-    return new RateLimitHeaders(remaining, cap(reset), quota, cap(window));
+    return new RateLimitHeaders(remaining, cap(reset), quota, window);
   }
 
   /** Whether the upstream says nothing is left until the reset. */

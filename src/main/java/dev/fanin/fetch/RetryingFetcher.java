@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * backoff and full jitter, never past the deadline; a soft limit (see SoftLimit) like a 429. A 429
  * or 503 with Retry-After waits exactly that long when it fits before the deadline, and otherwise
  * gives up at once (a Retry-After of 0 gets the usual backoff). Requests refused by the origin's
- * pace (rate_limited, nothing sent) are not retried: their wait would not fit either.
+ * pace (rate_limited, nothing sent) are not retried: their wait would not fit either. The wait is
+ * the backoff after the attempt in its timings.
  */
 public final class RetryingFetcher implements Fetcher {
   private static final Set<HttpMethod> IDEMPOTENT =
@@ -117,11 +118,16 @@ public final class RetryingFetcher implements Fetcher {
       woken.complete();
       return woken.future();
     }
+    Timings timings = context.timings();
+    timings.enter(Timings.Phase.BACKOFF);
     long timer = vertx.setTimer(delay, t -> woken.tryComplete());
     Runnable unhook = context.onCancel(() -> {
       vertx.cancelTimer(timer);
       woken.tryFail(context.cancellation());
     });
-    return woken.future().andThen(ar -> unhook.run());
+    return woken.future().andThen(ar -> {
+      timings.leave(Timings.Phase.BACKOFF);
+      unhook.run();
+    });
   }
 }

@@ -11,7 +11,8 @@ import java.util.List;
  * only from the loop the aggregation runs on. Everything above this layer (retries, breakers,
  * limits, results) stays on the aggregation's loop; a request sent from another lane runs there
  * with a copy of its source's context (same deadline and byte budget), its cancellation is passed
- * over, and its outcome comes back to the aggregation's loop before anything reads it.
+ * over, and its outcome (with the attempt count and timings of the copy) comes back to the
+ * aggregation's loop before anything reads it.
  */
 public final class SpreadingFetcher implements Fetcher {
   private final Fetcher local;
@@ -39,6 +40,9 @@ public final class SpreadingFetcher implements Fetcher {
       return Future.failedFuture(source.cancellation());
     }
     FetchContext copy = source.copyForLane();
+    // until the lane's own timings come back, the exchange counts as waiting for the head: what a
+    // source ended meanwhile (its deadline) reports
+    source.timings().enter(Timings.Phase.HEAD);
     Promise<FetchResponse> promise = Promise.promise();
     Runnable unhook = source.onCancel(() -> {
       FetchException reason = source.cancellation();

@@ -74,7 +74,7 @@ final class FeedRoutes {
     if (ifMatch != null) {
       request.put("ifMatch", ifMatch);
     }
-    runs.ask(FeedAddresses.PUT, request).onSuccess(reply -> {
+    runs.ask(FeedAddresses.PUT, request, AccessControl.client(ctx)).onSuccess(reply -> {
       JsonObject feed = reply.getJsonObject("feed");
       HttpServerResponse response = ctx.response().putHeader("ETag", feed.getString("etag"));
       if (reply.getBoolean("created")) {
@@ -106,7 +106,7 @@ final class FeedRoutes {
     if (ifMatch != null) {
       request.put("ifMatch", ifMatch);
     }
-    runs.ask(FeedAddresses.DELETE, request)
+    runs.ask(FeedAddresses.DELETE, request, AccessControl.client(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

@@ -73,9 +73,12 @@ public final class Problems {
     int code = re.failureCode();
     return switch (code) {
       case 400 -> Problem.of(400, "invalid-request", "Invalid request", re.getMessage());
+      case 403 -> Problem.of(403, "forbidden", "Forbidden", re.getMessage());
       case 404 -> Problem.of(404, "not-found", "Not found", re.getMessage());
       case 409 -> Problem.of(409, "conflict", "Conflict", re.getMessage());
       case 412 -> Problem.of(412, "precondition-failed", "Precondition failed", re.getMessage());
+      // only the feed registry answers the HTTP intake over the bus, and its 429 is this one
+      case 429 -> Problem.of(429, "scheduled-budget", "Scheduled-feed budget exceeded", re.getMessage());
       default -> Problem.of(code, code >= 500 ? "upstream-failure" : "client-error",
           code >= 500 ? "Aggregation failed" : "Client error", re.getMessage());
     };

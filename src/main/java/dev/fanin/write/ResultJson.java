@@ -18,7 +18,8 @@ public final class ResultJson {
 
   /** A buffer sized for the result, so that splicing a large body does not regrow it. */
   public static Buffer sized(SourceResult r) {
-    return Buffer.buffer((r.data() == null ? 0 : r.data().size()) + 256);
+    return Buffer.buffer((r.data() == null ? 0 : r.data().size()) + 300
+        + r.timings().attempts() * TimingsJson.BYTES_PER_ATTEMPT);
   }
 
   /** Appends one result object; {@code type} (e.g. "result") is written first when not null. */
@@ -40,6 +41,7 @@ public final class ResultJson {
         .appendString("\",\"ageMs\":").appendString(Long.toString(r.cacheAgeMs()));
     out.appendString(",\"fetchedAt\":\"").appendString(Instant.ofEpochMilli(r.fetchedAt()).toString())
         .appendByte((byte) '"');
+    TimingsJson.append(out, r.timings());
     if (!r.notes().isEmpty()) {
       out.appendString(",\"notes\":[");
       for (int i = 0; i < r.notes().size(); i++) {

@@ -157,6 +157,8 @@ class BusIntakeTest {
     assertEquals(2, summary.getInteger("ok"));
     assertTrue(eventually(5_000, () -> streamed.size() == 2), "streamed " + streamed);
     assertTrue(streamed.stream().allMatch(r -> r.getString("type").equals("result")), streamed.toString());
+    assertTrue(streamed.stream().allMatch(r -> r.getJsonObject("timings").getJsonArray("attempts").size() == 1),
+        "each streamed result carries its timings: " + streamed);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.fanin.cache;
 
 import static dev.fanin.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -204,5 +205,32 @@ class CoalescingFetcherTest {
     ok(leader);
     assertEquals("coalesced", ok(follower).cache());
     assertSame(other, heardOn.get());
+  }
+
+  @Test
+  void aFollowersTimingsSayItsOutcomeIsAnotherRequestsUnlessItHadToFetchForItself() throws Exception {
+    FetchRequest leaderRequest = get();
+    FetchRequest followerRequest = get();
+    var leader = start(leaderRequest);
+    var follower = start(followerRequest);
+    asked(1);
+    FetchException refused = new FetchException(ErrorKind.CONNECT, "refused");
+    fail(refused);
+    assertSame(refused, failure(follower));
+    failure(leader);
+    assertFalse(leaderRequest.context().timings().isCoalesced());
+    assertTrue(followerRequest.context().timings().isCoalesced(), "a shared failure is the other request's too");
+    assertEquals(0, followerRequest.context().timings().attempts(), "a follower makes no attempt of its own");
+
+    FetchRequest orphan = get();
+    var cancelledLeader = start(get());
+    var alone = start(orphan);
+    asked(2);
+    fail(new FetchException(ErrorKind.CANCELLED, "the leader's client left"));
+    failure(cancelledLeader);
+    asked(3);
+    answer(200);
+    ok(alone);
+    assertFalse(orphan.context().timings().isCoalesced(), "it fetched for itself");
   }
 }

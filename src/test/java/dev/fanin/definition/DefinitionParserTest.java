@@ -456,6 +456,129 @@ class DefinitionParserTest {
     assertEquals("", s.headers().get("If-None-Match"));
   }
 
+  // ---- rate ----
+
+  /** Under operator rules: api.example.com:443 5 a second (burst 5), :8443 1 a second, *.example.org no rate. */
+  private final DefinitionParser ruled = new DefinitionParser(ConfigLoader.fromJson(new JsonObject()
+      .put("upstream", new JsonObject().put("origins", new JsonArray()
+          .add(new JsonObject().put("match", "api.example.com:8443").put("ratePerSecond", 1))
+          .add(new JsonObject().put("match", "api.example.com:443").put("ratePerSecond", 5).put("burst", 5))
+          .add(new JsonObject().put("match", "*.example.org").put("maxConcurrency", 2))))));
+
+  private static JsonObject rated(JsonObject rate) {
+    return oneSource(new JsonObject()).put("rate", rate);
+  }
+
+  private static JsonObject rate(double perSecond, int burst) {
+    return new JsonObject().put("perSecond", perSecond).put("burst", burst);
+  }
+
+  /** A definition of one source at {@code url} with the given rate. */
+  private static JsonObject ratedAt(String url, JsonObject rate) {
+    return new JsonObject().put("rate", rate)
+        .put("sources", new JsonArray().add(new JsonObject().put("id", "a").put("url", url)));
+  }
+
+  private RateSpec ruledRate(String url, JsonObject rate) {
+    return ruled.parse(ratedAt(url, rate).toBuffer()).rate();
+  }
+
+  private void ruledError(String url, JsonObject rate, String pointer) {
+    Buffer body = ratedAt(url, rate).toBuffer();
+    try {
+      fail("expected InvalidDefinitionException, got " + ruled.parse(body));
+    } catch (InvalidDefinitionException e) {
+      assertEquals(Set.of(pointer), e.errors().stream().map(FieldError::pointer).collect(Collectors.toSet()),
+          body.toString());
+    }
+  }
+
+  @Test
+  void noRateByDefault() {
+    assertNull(parse(oneSource(new JsonObject())).rate());
+  }
+
+  @Test
+  void rateIsRead() {
+    assertEquals(new RateSpec(10, 4), parse(rated(rate(10, 4))).rate());
+    assertEquals(new RateSpec(0.5, 1), parse(rated(rate(0.5, 1))).rate());
+    assertEquals(new RateSpec(100_000, 100_000), parse(rated(rate(100_000, 100_000))).rate());
+  }
+
+  @Test
+  void rateBurstDefaultsToThePerSecondRoundedUp() {
+    assertEquals(new RateSpec(2.5, 3), parse(rated(new JsonObject().put("perSecond", 2.5))).rate());
+    assertEquals(new RateSpec(0.2, 1), parse(rated(new JsonObject().put("perSecond", 0.2))).rate());
+  }
+
+  @Test
+  void rateNotAnObject() {
+    onlyError(oneSource(new JsonObject()).put("rate", 10), "/rate");
+    onlyError(oneSource(new JsonObject()).put("rate", new JsonArray().add(10)), "/rate");
+  }
+
+  @Test
+  void ratePerSecondMissingOrOutOfRange() {
+    onlyError(rated(new JsonObject().put("burst", 2)), "/rate/perSecond");
+    for (Object perSecond : List.of(0, -1, 100_001, "10", true)) {
+      onlyError(rated(new JsonObject().put("perSecond", perSecond)), "/rate/perSecond");
+    }
+  }
+
+  @Test
+  void rateBurstOutOfRangeOrNotAnInteger() {
+    for (Object burst : List.of(0, -1, 1.5, 100_001, "2")) {
+      onlyError(rated(new JsonObject().put("perSecond", 10).put("burst", burst)), "/rate/burst");
+    }
+  }
+
+  @Test
+  void rateUnknownFieldsAreRefused() {
+    onlyError(rated(new JsonObject().put("perSecond", 10).put("perMinute", 60)), "/rate/perMinute");
+    onlyError(rated(new JsonObject().put("perSecond", 10).put("a/b", 1)), "/rate/a~1b");
+  }
+
+  @Test
+  void anUnsetBurstDefaultsToWhatTheRuleAllows() {
+    DefinitionParser narrow = new DefinitionParser(ConfigLoader.fromJson(new JsonObject()
+        .put("upstream", new JsonObject().put("origins", new JsonArray()
+            .add(new JsonObject().put("match", "api.example.com").put("ratePerSecond", 5).put("burst", 2))))));
+    // 4 a second would default to a burst of 4, looser than the rule's 2: it gets 2 instead of a 400
+    assertEquals(new RateSpec(4, 2), narrow.parse(ratedAt("https://api.example.com/x",
+        new JsonObject().put("perSecond", 4)).toBuffer()).rate());
+  }
+
+  @Test
+  void rateLooserThanTheOperatorsRuleIsRefused() {
+    ruledError("https://api.example.com/x", rate(6, 5), "/rate/perSecond");
+    ruledError("https://api.example.com/x", rate(5, 6), "/rate/burst");
+    ruledError("https://API.Example.com:443/x", rate(6, 1), "/rate/perSecond");
+    ruledError("https://api.example.com:8443/x", rate(2, 1), "/rate/perSecond");
+  }
+
+  @Test
+  void rateAsTightAsTheRuleOrTighterIsAccepted() {
+    assertEquals(new RateSpec(5, 5), ruledRate("https://api.example.com/x", rate(5, 5)));
+    assertEquals(new RateSpec(0.5, 1), ruledRate("https://api.example.com:8443/x", rate(0.5, 1)));
+  }
+
+  @Test
+  void rateIsFreeWhereNoRuleSetsARate() {
+    assertEquals(new RateSpec(1000, 1000), ruledRate("http://api.example.com/x", rate(1000, 1000)), "port 80");
+    assertEquals(new RateSpec(1000, 1000), ruledRate("https://www.example.org/x", rate(1000, 1000)));
+    assertEquals(new RateSpec(1000, 1000), ruledRate("https://other.example.net/x", rate(1000, 1000)));
+  }
+
+  @Test
+  void rateIsCheckedAgainstTheRuleOfEverySource() {
+    JsonObject def = new JsonObject().put("rate", rate(3, 3)).put("sources", new JsonArray()
+        .add(new JsonObject().put("id", "free").put("url", "https://other.example.net/"))
+        .add(new JsonObject().put("id", "ruled").put("url", "https://api.example.com:8443/")));
+    InvalidDefinitionException e = assertThrows(InvalidDefinitionException.class, () -> ruled.parse(def.toBuffer()));
+    assertEquals(List.of("/rate/perSecond"), e.errors().stream().map(FieldError::pointer).toList());
+    assertTrue(e.errors().get(0).detail().contains("api.example.com:8443"), e.errors().get(0).detail());
+  }
+
   // ---- several problems ----
 
   @Test

@@ -315,6 +315,11 @@ class FeedBusTest {
       refused("fanin.feeds.get", new JsonObject().put("name", dots), 400);
     }
     refused("fanin.feeds.put", new JsonObject().put("name", "bus-bad"), 400);
+    // an ifMatch that is not a string is a bad request, not a registry failure
+    ReplyException tag = refused("fanin.feeds.put", new JsonObject().put("name", "bus-bad")
+        .put("definition", definition(source("a", base))).put("ifMatch", 5), 400);
+    assertTrue(tag.getMessage().contains("ifMatch"), tag.getMessage());
+    refused("fanin.feeds.delete", new JsonObject().put("name", "bus-bad").put("ifMatch", true), 400);
     refused("fanin.feeds.put", new JsonObject().put("name", "bus-bad").put("definition", "{}"), 400);
     refused("fanin.feeds.put", new JsonObject().put("definition", definition(source("a", base))), 400);
     refused("fanin.feeds.get", new JsonObject(), 400);

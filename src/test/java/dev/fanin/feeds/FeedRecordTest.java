@@ -59,6 +59,23 @@ class FeedRecordTest {
   }
 
   @Test
+  void theOwnerTravelsWithTheRecordAndAFileWithoutOneBelongsToNobody() {
+    FeedRecord keyed = FeedRecord.live("f", null, DEF, false, FeedClient.key("alice"));
+    assertEquals(keyed, FeedRecord.decode("f", keyed.encode()));
+    assertEquals(keyed, FeedRecord.fromFile("f", keyed.fileContent().toJsonObject()));
+    assertEquals(new JsonObject().put("key", "alice"), keyed.fileContent().toJsonObject().getJsonObject("owner"));
+    FeedRecord anonymous = FeedRecord.live("f", keyed, DEF, false, FeedClient.anonymous("10.0.0.7"));
+    assertEquals(FeedClient.anonymous("10.0.0.7"), FeedRecord.decode("f", anonymous.encode()).owner());
+    FeedRecord before = FeedRecord.fromFile("f",
+        new JsonObject().put("rev", 2).put("updatedAt", 1).put("definition", DEF));
+    assertEquals(FeedClient.NONE, before.owner());
+    assertFalse(before.fileContent().toJsonObject().containsKey("owner"));
+    assertEquals(FeedClient.NONE, FeedRecord.tombstone("f", keyed).owner(), "a deleted name is free");
+    assertThrows(IllegalArgumentException.class, () -> FeedRecord.decode("f",
+        new JsonObject().put("rev", 1).put("updatedAt", 1).put("owner", "alice").put("definition", DEF).encode()));
+  }
+
+  @Test
   void aMalformedRecordIsRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> FeedRecord.fromFile("f", new JsonObject().put("rev", "x").put("updatedAt", 1).put("definition", DEF)));

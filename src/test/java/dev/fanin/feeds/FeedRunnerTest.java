@@ -31,7 +31,7 @@ class FeedRunnerTest {
   }
 
   static Feed feed(long everyMs) {
-    return new Feed("f", new JsonObject(), Map.of(), new Schedule(everyMs), false, "\"e\"");
+    return new Feed("f", new JsonObject(), Map.of(), new Schedule(everyMs), false, "\"e\"", 1);
   }
 
   /** Runs on the runner's event loop, as the scheduler does, and waits for the answer. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class LocalFeedsTest {
   static final FaninConfig CONFIG = ConfigLoader.fromJson(new JsonObject());
   final LocalFeeds local = new LocalFeeds(new FeedDefinitionParser(new DefinitionParser(CONFIG), CONFIG.feeds()),
-      null, null, false);
+      null, null, false, new FeedCosts(new ClientSettings(() -> CONFIG.security())));
 
   static JsonObject definition(String url) {
     return new JsonObject().put("sources", new JsonArray().add(new JsonObject().put("id", "a").put("url", url)));

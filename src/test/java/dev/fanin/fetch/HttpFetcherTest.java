@@ -189,4 +189,45 @@ class HttpFetcherTest {
         5_000, 0, null, context())), ErrorKind.CONNECT);
     assertEquals(0, slots.inFlight());
   }
+
+  static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  @Test
+  void anExchangeIsTimedAsConnectingWaitingForTheHeadAndReceivingTheBody() {
+    FetchContext context = context();
+    // the head after 100 ms, then 4 chunks 30 ms apart
+    fetch(request("delay=100&trickle=30&chunks=4", 5_000, context)).result();
+    Timings t = context.timings();
+    assertEquals(1, t.attempts());
+    assertTrue(t.sent(0));
+    assertTrue(t.nanos(0, Timings.Phase.CONNECT) > 0, "a new connection was made");
+    assertEquals(0, t.nanos(0, Timings.Phase.POOL));
+    assertTrue(t.nanos(0, Timings.Phase.HEAD) >= 100 * MS, "head " + t.nanos(0, Timings.Phase.HEAD));
+    assertTrue(t.nanos(0, Timings.Phase.BODY) >= 100 * MS, "body " + t.nanos(0, Timings.Phase.BODY));
+    assertTrue(t.nanos(0, Timings.Phase.HEAD) < 2_000 * MS && t.nanos(0, Timings.Phase.BODY) < 2_000 * MS);
+  }
+
+  @Test
+  void aRequestOnAReusedConnectionConnectsInNoTime() {
+    HttpFetcher http = new HttpFetcher(fixture.vertx(), client, 2_000, slots, () -> 100, mark);
+    FetchContext first = context();
+    Fetches.run(loop, () -> http.fetch(request("", 5_000, first))).result();
+    FetchContext second = context();
+    Fetches.run(loop, () -> http.fetch(request("", 5_000, second))).result();
+    assertTrue(first.timings().nanos(0, Timings.Phase.CONNECT) > 0);
+    assertEquals(0, second.timings().nanos(0, Timings.Phase.CONNECT), "the kept-alive connection was reused");
+    assertTrue(second.timings().sent(0));
+    assertEquals(0, upstream.connectionsClosed.get(), "one connection served both");
+  }
+
+  @Test
+  void aFailedConnectIsTimedAsConnecting() {
+    URI dead = URI.create("http://127.0.0.1:" + FaninHarness.freePort() + "/x");
+    FetchContext context = context();
+    failure(fetch(new FetchRequest("src", HttpMethod.GET, dead, MultiMap.caseInsensitiveMultiMap(), null, null,
+        5_000, 0, null, context)), ErrorKind.CONNECT);
+    assertTrue(context.timings().sent(0));
+    assertTrue(context.timings().nanos(0, Timings.Phase.CONNECT) > 0);
+    assertEquals(0, context.timings().nanos(0, Timings.Phase.HEAD));
+  }
 }

@@ -107,4 +107,24 @@ class LimitingFetcherTest {
     assertEquals(0, upstream.calls());
     assertEquals(2, permits.available());
   }
+
+  @Test
+  void eachAttemptBeginsHereAndAWaiterShowsItsWaitForASlot() throws Exception {
+    FetchContext first = Fetches.context(5000);
+    FetchContext third = Fetches.context(5000);
+    start(Fetches.get("http://a.example/0", first));
+    start(Fetches.get("http://a.example/1", Fetches.context(5000)));
+    var waiting = start(Fetches.get("http://a.example/2", third));
+    Fetches.on(loop, () -> { });
+    Thread.sleep(60);
+    answerOldest(); // its slot goes to /2
+    answerOldest();
+    answerOldest();
+    assertTrue(waiting.get(5, TimeUnit.SECONDS).succeeded());
+    assertEquals(1, first.timings().attempts());
+    assertEquals(0, first.timings().nanos(0, Timings.Phase.SLOT));
+    assertEquals(1, third.timings().attempts());
+    long slot = third.timings().nanos(0, Timings.Phase.SLOT);
+    assertTrue(slot >= TimeUnit.MILLISECONDS.toNanos(60) && slot < TimeUnit.SECONDS.toNanos(5), "slot " + slot);
+  }
 }

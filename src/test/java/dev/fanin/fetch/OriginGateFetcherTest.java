@@ -114,4 +114,49 @@ class OriginGateFetcherTest {
     assertTrue(rejected.getMessage().contains("client.maxWaitQueue"), rejected.getMessage());
     assertEquals(2, gates.waiting());
   }
+
+  @Test
+  void aRequestShowsItsWaitForTheOriginsTurnAndOneThatGaveUpShowsItToo() throws Exception {
+    FetchContext first = Fetches.context(5000);
+    FetchContext second = Fetches.context(5000);
+    start(A, first);
+    var waiting = start(A, second);
+    FetchContext late = Fetches.context(150);
+    failure(start(A, late), ErrorKind.TIMEOUT);
+    answerOldest();
+    assertTrue(dev.fanin.testing.Eventually.eventually(5_000, () -> !held.isEmpty()), "the turn never passed on");
+    answerOldest();
+    assertTrue(waiting.get(5, TimeUnit.SECONDS).succeeded());
+    long ms = TimeUnit.MILLISECONDS.toNanos(1);
+    assertEquals(0, first.timings().nanos(0, Timings.Phase.ORIGIN) / ms, "its turn came at once");
+    long waited = second.timings().nanos(0, Timings.Phase.ORIGIN);
+    assertTrue(waited >= 140 * ms && waited < 5_000 * ms, "the second waited for the first: " + waited);
+    assertEquals(1, late.timings().attempts());
+    long gaveUp = late.timings().freeze("upstream").nanos(0, Timings.Phase.ORIGIN);
+    assertTrue(gaveUp >= 120 * ms && gaveUp < 5_000 * ms, "a source its deadline ended shows its wait: " + gaveUp);
+    assertFalse(late.timings().sent(0));
+  }
+
+  void answerOldest(int status, String retryAfter) {
+    Promise<FetchResponse> p = held.poll();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Retry-After", retryAfter);
+    Fetches.on(loop, () -> p.complete(new FetchResponse(status, headers, Buffer.buffer())));
+  }
+
+  long throttles() {
+    return gates.snapshot(10).stream().mapToLong(OriginSnapshot::throttles).sum();
+  }
+
+  @Test
+  void a503WithRetryAfterZeroIsAnOverloadNotAThrottleThatTeachesARate() throws Exception {
+    // "unavailable, try again now" says nothing of a rate: pacing it would slow the origin down for nothing
+    var first = start(A);
+    answerOldest(503, "0");
+    assertEquals(503, first.get(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get().status());
+    assertEquals(0, throttles());
+    var second = start(A);
+    answerOldest(503, "1");
+    second.get(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get();
+    assertEquals(1, throttles(), "a Retry-After of a second pauses the origin and counts as a throttle");
+  }
 }

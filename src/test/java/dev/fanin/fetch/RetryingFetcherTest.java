@@ -381,4 +381,21 @@ class RetryingFetcherTest {
     List<String> notes = f.succeeded() ? f.result().notes() : FetchException.notesOf(f.cause());
     return notes.isEmpty() ? null : String.join("; ", notes);
   }
+
+  @Test
+  void theBackoffIsTimedAfterTheAttemptItFollowsAndTheNextAttemptBeginsAfterIt() throws Exception {
+    ScriptedUpstream upstream = new ScriptedUpstream(status(503, "Retry-After", "1"), status(200));
+    FetchContext context = context(5_000);
+    Fetcher limited = new LimitingFetcher(upstream, new AsyncSemaphore(1));
+    assertEquals(200, statusOf(run(new RetryingFetcher(limited, vertx, FAST), request(HttpMethod.GET, 1, context))));
+    Timings t = context.timings();
+    assertEquals(2, t.attempts());
+    long ms = TimeUnit.MILLISECONDS.toNanos(1);
+    long backoff = t.nanos(0, Timings.Phase.BACKOFF);
+    assertTrue(backoff >= 1_000 * ms && backoff < 4_000 * ms, "the Retry-After was waited: " + backoff);
+    assertEquals(0, t.nanos(1, Timings.Phase.BACKOFF));
+    long gap = t.startNanos(1) - t.startNanos(0);
+    assertTrue(gap >= backoff && gap < backoff + 100 * ms, "the second attempt began after the backoff: " + gap);
+    assertTrue(t.sent(0) && t.sent(1));
+  }
 }

@@ -166,6 +166,27 @@ class ClientBudgetTest {
     assertTrue(metrics.contains("fanin_client_upstream_refused_total{client=\"slow\",reason=\"rate\"} 1.0"), "per key");
   }
 
+  @Test
+  void aScheduledFeedRunsOnItsOwnersBudget() {
+    FakeUpstream upstream = fake();
+    JsonObject config = new JsonObject()
+        .put("feeds", new JsonObject().put("minScheduleMs", 100))
+        .put("security", new JsonObject().put("apiKeys", new JsonArray()
+            .add(new JsonObject().put("id", "etl").put("sha256", AccessControlTest.sha256("etl-secret"))
+                .put("scopes", new JsonArray().add("feeds:read").add("feeds:write")).put("upstreamPerSecond", 7))
+            .add(new JsonObject().put("id", "ops").put("sha256", AccessControlTest.sha256("ops-secret"))
+                .put("scopes", new JsonArray().add("feeds:admin")))));
+    FaninHarness fanin = fanin(config);
+    JsonObject feed = many(upstream.url(""), 2, new JsonObject()).put("schedule", new JsonObject().put("everyMs", 100));
+    assertEquals(201, call(fanin, HttpMethod.PUT, "/v1/feeds/nightly", "etl-secret", feed).statusCode());
+    assertTrue(dev.fanin.testing.Eventually.eventually(10_000, () -> upstream.requests.get() >= 2), "it ran");
+    JsonObject etl = call(fanin, HttpMethod.GET, "/v1/clients", "ops-secret", null).bodyAsJsonObject()
+        .getJsonArray("clients").stream().map(o -> (JsonObject) o)
+        .filter(c -> c.getString("client").equals("key:etl")).findFirst().orElseThrow();
+    assertTrue(etl.getLong("sent") >= 2, etl.encode());
+    assertEquals(7.0, etl.getJsonObject("budget").getDouble("upstreamPerSecond"), "the owner's own budget");
+  }
+
   static HttpResponse<Buffer> call(FaninHarness fanin, HttpMethod method, String path, String key, JsonObject body) {
     var req = fanin.client.request(method, path).putHeader("Authorization", "Bearer " + key);
     if (body != null) {

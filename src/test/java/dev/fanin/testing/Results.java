@@ -4,6 +4,7 @@ import dev.fanin.aggregate.AggregateSummary;
 import dev.fanin.aggregate.SourceData;
 import dev.fanin.aggregate.SourceResult;
 import dev.fanin.fetch.ErrorKind;
+import dev.fanin.fetch.Timings;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class Results {
 
   public static SourceResult result(String id, int httpStatus, SourceData data, ErrorKind kind, String message,
       List<String> notes) {
-    return new SourceResult(id, false, httpStatus, 12, 3, 1, data, kind, message, FETCHED_AT, notes, null, "miss", 0);
+    return new SourceResult(id, false, httpStatus, 12, 3, 1, data, kind, message, FETCHED_AT, notes, null, "miss", 0, Timings.none());
   }
 
   public static AggregateSummary summary(int ok, int failed, JsonArray items) {

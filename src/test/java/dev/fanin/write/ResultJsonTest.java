@@ -29,7 +29,7 @@ class ResultJsonTest {
     assertTrue(text.contains("\"data\":{ \"n\" : 1 }"), "the body was re-encoded: " + text);
     JsonObject json = new JsonObject(text);
     assertEquals(Set.of("id", "status", "httpStatus", "latencyMs", "startMs", "attempts", "data", "cache", "ageMs",
-        "fetchedAt"), json.fieldNames());
+        "fetchedAt", "timings"), json.fieldNames());
     assertEquals("a", json.getString("id"));
     assertEquals("ok", json.getString("status"));
     assertEquals(200, json.getInteger("httpStatus"));
@@ -40,6 +40,7 @@ class ResultJsonTest {
     assertEquals("miss", json.getString("cache"));
     assertEquals(0, json.getLong("ageMs"));
     assertEquals("2023-11-14T22:13:20Z", json.getString("fetchedAt"));
+    assertEquals(new JsonObject().put("from", "upstream").put("attempts", new JsonArray()), json.getJsonObject("timings"));
   }
 
   @Test
