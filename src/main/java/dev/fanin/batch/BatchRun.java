@@ -73,6 +73,8 @@ public final class BatchRun {
   private final Map<String, String> originOf = new HashMap<>();
   private final Map<String, int[]> perOrigin = new HashMap<>();
   private volatile String readFailure;
+  /** The slowest sources, for the report's waterfall; null without --report. */
+  private final Waterfall waterfall;
 
   private BatchRun(BatchOptions options, FaninConfig config, RunSettings settings, RunInput input,
       Checkpoint checkpoint, OutputStream out, PrintStream err, ProgressMode progressMode) {
@@ -85,6 +87,7 @@ public final class BatchRun {
     this.err = err;
     this.progressMode = progressMode;
     this.tally = new Tally(checkpoint.ok(), checkpoint.failed(), checkpoint.sumLatencyMs());
+    this.waterfall = options.report() == null ? null : new Waterfall();
   }
 
   /**
@@ -236,7 +239,10 @@ public final class BatchRun {
     return url.getHost() + ":" + port;
   }
 
-  /** Hands each result to the writer as the HTTP stream's NDJSON line. */
+  /**
+   * Hands each result to the writer as the HTTP stream's NDJSON line and, with --report, to the
+   * waterfall (on the run's loop: the aggregation delivers there).
+   */
   private final class Listener implements ResultListener {
     private ByteBudget budget = new ByteBudget(Long.MAX_VALUE / 4);
 
@@ -261,6 +267,9 @@ public final class BatchRun {
       }
       if (!result.ok() && !result.optional()) {
         tally.requiredFailed();
+      }
+      if (waterfall != null) {
+        waterfall.add(result);
       }
     }
   }
@@ -389,7 +398,7 @@ public final class BatchRun {
     try {
       Report.write(options.report(), new Report.Figures(input.label(), line.durationMs(), line.sumLatencyMs(),
           line.ok(), line.failed(), line.duplicates(), line.resumed(), line.notStarted(), concurrency,
-          line.interrupted()));
+          line.interrupted(), waterfall.shown()));
     } catch (IOException e) {
       err.println("fanin run: cannot write the report " + options.report() + ": " + e.getMessage());
     }

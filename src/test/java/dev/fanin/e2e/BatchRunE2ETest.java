@@ -283,6 +283,11 @@ class BatchRunE2ETest {
     String html = Files.readString(report);
     assertTrue(html.contains("sum of latencies") && html.contains("wall time") && html.contains("<svg"), html);
     assertFalse(html.matches("(?s).*(src|href)\\s*=.*"), html);
+    // the waterfall: both sources, each waiting at least 50 ms for its head
+    assertTrue(html.contains("This run's 2 sources") && html.contains("class=\"legend\""), html);
+    assertEquals(2, html.split("<g class=\"row\">", -1).length - 1, html);
+    assertTrue(html.contains(">1</text><rect") && html.contains(">2</text><rect"), html);
+    assertEquals(2, html.split("<rect class=\"p-head\" x", -1).length - 1, html);
   }
 
   @Test
