@@ -20,7 +20,10 @@ import io.vertx.core.json.JsonArray;
 
 /**
  * One running aggregation: every source fetched concurrently, each result handed to the listener
- * as it completes, all of them bounded by the deadline. Confined to the event loop it started on.
+ * as it completes, all of them bounded by the deadline. A completion policy ({@code complete}: any
+ * k, first) may end it sooner: once k required sources are ok, or once they no longer can be, the
+ * sources still running end as cancelled and their requests are reset, as the deadline does.
+ * Confined to the event loop it started on.
  */
 public final class Aggregation {
   private final Vertx vertx;
@@ -42,6 +45,13 @@ public final class Aggregation {
   private final SourceOutcomes outcomes;
   private String slowestId;
   private long slowestMs = -1;
+  /** Required sources still running, and those ok, while a policy (any, first) is undecided. */
+  private int policyPending;
+  private int policyOk;
+  private boolean policyOnlyTimeouts = true;
+  /** The policy's verdict once decided: null while undecided (or under "all"). */
+  private Boolean policyMet;
+  private boolean policyEnded;
 
   Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, ByteBudget budget,
       long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder) {
@@ -62,6 +72,9 @@ public final class Aggregation {
         decoder, merged != null);
     for (int i = 0; i < n; i++) {
       contexts[i] = outcomes.context(spec.sources().get(i), startNanos);
+      if (!spec.sources().get(i).optional()) {
+        policyPending++;
+      }
     }
   }
 
@@ -104,6 +117,7 @@ public final class Aggregation {
   }
 
   private void endUnfinished(ErrorKind kind, String message) {
+    policyEnded = true; // what ends now ends for this reason, whatever a policy decides meanwhile
     FetchException reason = new FetchException(kind, message);
     for (int i = 0; i < contexts.length; i++) {
       if (!delivered.get(i).future().isComplete()) {
@@ -124,6 +138,34 @@ public final class Aggregation {
     } finally {
       promise.complete();
     }
+    if (policyMet != null && !policyEnded) {
+      policyEnded = true; // after the result that decided it is delivered: the rest end as cancelled
+      int required = spec.sources().size() - (int) spec.sources().stream().filter(SourceSpec::optional).count();
+      endUnfinished(ErrorKind.CANCELLED, policyMet
+          ? "the completion policy (" + spec.complete().describe() + ") was met: " + policyOk + " of "
+              + required + " required sources ok"
+          : "the completion policy (" + spec.complete().describe() + ") can no longer be met: "
+              + (required - policyOk - policyPending) + " of " + required + " required sources failed");
+    }
+  }
+
+  /** Counts a required source's result towards an undecided policy, and decides it when it can. */
+  private void judgePolicy(SourceResult result) {
+    if (!spec.complete().early() || policyMet != null || result.optional()) {
+      return;
+    }
+    policyPending--;
+    if (result.ok()) {
+      policyOk++;
+    } else {
+      policyOnlyTimeouts &= result.errorKind() == ErrorKind.TIMEOUT;
+    }
+    int needed = spec.complete().count();
+    if (policyOk >= needed) {
+      policyMet = true;
+    } else if (policyOk + policyPending < needed) {
+      policyMet = false;
+    }
   }
 
   /** The slowest source so far, as "id:ms" (for the aggregation's log line). */
@@ -143,6 +185,7 @@ public final class Aggregation {
       budget.giveBack(merged.add(result.id(), index, result.items()));
     }
     metrics.retries(Math.max(0, result.attempts() - 1));
+    judgePolicy(result);
     if (result.ok()) {
       ok++;
     } else {
@@ -178,6 +221,13 @@ public final class Aggregation {
     }
     long duration = (System.nanoTime() - startNanos) / 1_000_000;
     JsonArray items = merged == null ? null : merged.result();
+    if (spec.complete().early()) {
+      // a policy decides the status: met is a success whatever the sources it cancelled
+      boolean met = Boolean.TRUE.equals(policyMet);
+      summary.complete(new AggregateSummary(failed == 0, duration, ok, failed, met, !met && policyOnlyTimeouts,
+          items));
+      return;
+    }
     summary.complete(new AggregateSummary(failed == 0, duration, ok, failed, requiredOk,
         !requiredOk && onlyTimeouts, items));
   }

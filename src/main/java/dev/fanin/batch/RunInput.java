@@ -2,6 +2,7 @@ package dev.fanin.batch;
 
 import dev.fanin.config.FaninConfig;
 import dev.fanin.definition.AggregationSpec;
+import dev.fanin.definition.CompletionSpec;
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.definition.InvalidDefinitionException;
 import dev.fanin.definition.SourceSpec;
@@ -111,8 +112,10 @@ final class RunInput implements AutoCloseable {
         failedBefore = true;
       }
     }
+    // what a resumed run has left runs to its end: the results a policy would count are partly in the file
+    CompletionSpec complete = left.size() == spec.sources().size() ? spec.complete() : CompletionSpec.ALL;
     AggregationSpec rest = new AggregationSpec(List.copyOf(left), spec.deadlineMs(), spec.concurrency(), spec.merge(),
-        spec.trusted(), spec.rate());
+        spec.trusted(), spec.rate(), complete);
     return new RunInput(label, feedName, rest, null, total, total - left.size(), failedBefore);
   }
 

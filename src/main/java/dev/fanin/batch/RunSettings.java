@@ -67,6 +67,6 @@ record RunSettings(Integer concurrency, Integer timeoutMs, Integer retries, Long
     }
     int deadline = deadlineMs == null ? spec.deadlineMs() : (int) Math.min(Integer.MAX_VALUE, deadlineMs);
     return new AggregationSpec(List.copyOf(sources), deadline, concurrency != null ? concurrency : spec.concurrency(),
-        spec.merge(), spec.trusted(), rate != null ? rate : spec.rate());
+        spec.merge(), spec.trusted(), rate != null ? rate : spec.rate(), spec.complete());
   }
 }

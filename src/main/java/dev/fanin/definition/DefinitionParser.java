@@ -29,7 +29,7 @@ public final class DefinitionParser {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Set<String> DEFINITION_FIELDS =
-      Set.of("sources", "deadlineMs", "concurrency", "merge", "rate");
+      Set.of("sources", "deadlineMs", "concurrency", "merge", "rate", "complete");
   private static final Set<String> SOURCE_FIELDS = Set.of("id", "url", "method", "headers", "body",
       "timeoutMs", "retries", "optional", "format", "select", "fields", "cache", "secretHeaders",
       "keepBodyOnRedirect");
@@ -76,10 +76,11 @@ public final class DefinitionParser {
     MergeSpec merge = merge(json.getValue("merge"), errors);
     List<SourceSpec> sources = sources(json.getValue("sources"), aggregateLimits, errors);
     RateSpec rate = RateFields.rate(json.getValue("rate"), sources, config.get().upstream().origins(), errors);
+    CompletionSpec complete = CompletionFields.completion(json.getValue("complete"), sources, errors);
     if (!errors.isEmpty()) {
       throw new InvalidDefinitionException(errors);
     }
-    return new AggregationSpec(List.copyOf(sources), deadline, concurrency, merge, false, rate);
+    return new AggregationSpec(List.copyOf(sources), deadline, concurrency, merge, false, rate, complete);
   }
 
   /**

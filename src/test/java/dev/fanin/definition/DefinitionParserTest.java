@@ -602,4 +602,43 @@ class DefinitionParserTest {
     }
     assertTrue(e.getMessage().contains(e.errors().size() + " fields"), e.getMessage());
   }
+
+  // ---- complete ----
+
+  /** Three sources a, b, c; c optional. */
+  private static JsonObject threeWith(Object complete) {
+    return new JsonObject().put("complete", complete).put("sources", new JsonArray()
+        .add(new JsonObject().put("id", "a").put("url", "http://a.example/"))
+        .add(new JsonObject().put("id", "b").put("url", "http://b.example/"))
+        .add(new JsonObject().put("id", "c").put("url", "http://c.example/").put("optional", true)));
+  }
+
+  private Set<String> completeErrors(Object complete) {
+    return errors(threeWith(complete).toBuffer()).stream().map(FieldError::pointer).collect(Collectors.toSet());
+  }
+
+  @Test
+  void allIsTheDefaultPolicyAndAnyAndFirstAreRead() {
+    assertEquals(CompletionSpec.ALL, parse(oneSource(new JsonObject())).complete());
+    assertEquals(CompletionSpec.ALL, parse(threeWith(new JsonObject().put("when", "all"))).complete());
+    assertEquals(new CompletionSpec(CompletionSpec.When.ANY, 2),
+        parse(threeWith(new JsonObject().put("when", "any").put("count", 2))).complete());
+    assertEquals(new CompletionSpec(CompletionSpec.When.FIRST, 1),
+        parse(threeWith(new JsonObject().put("when", "first"))).complete());
+  }
+
+  @Test
+  void aPolicyThatCannotBeMetOrIsMalformedIsRefusedNamingTheField() {
+    assertEquals(Set.of("/complete"), completeErrors("any"));
+    assertEquals(Set.of("/complete/when"), completeErrors(new JsonObject()));
+    assertEquals(Set.of("/complete/when"), completeErrors(new JsonObject().put("when", "most")));
+    assertEquals(Set.of("/complete/count"), completeErrors(new JsonObject().put("when", "any")));
+    assertEquals(Set.of("/complete/count"), completeErrors(new JsonObject().put("when", "any").put("count", 0)));
+    assertEquals(Set.of("/complete/count"), completeErrors(new JsonObject().put("when", "any").put("count", 1.5)));
+    // two required sources: the optional one never counts
+    assertEquals(Set.of("/complete/count"), completeErrors(new JsonObject().put("when", "any").put("count", 3)));
+    assertEquals(Set.of("/complete/count"), completeErrors(new JsonObject().put("when", "all").put("count", 2)));
+    assertEquals(Set.of("/complete/count"), completeErrors(new JsonObject().put("when", "first").put("count", 2)));
+    assertEquals(Set.of("/complete/by"), completeErrors(new JsonObject().put("when", "first").put("by", 1)));
+  }
 }
