@@ -73,6 +73,8 @@ public final class BatchRun {
   private final Map<String, String> originOf = new HashMap<>();
   private final Map<String, int[]> perOrigin = new HashMap<>();
   private volatile String readFailure;
+  /** How the aggregation of a definition or feed ended (null for a URL list, or before the end). */
+  private volatile AggregateSummary aggregateSummary;
   /** The slowest sources, for the report's waterfall; null without --report. */
   private final Waterfall waterfall;
 
@@ -288,6 +290,7 @@ public final class BatchRun {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
+    this.aggregateSummary = summary;
     if (snapshotTimer >= 0) {
       vertx.cancelTimer(snapshotTimer);
     }
@@ -382,6 +385,9 @@ public final class BatchRun {
   private boolean success(SummaryLine line) {
     if (line.notStarted() > 0) {
       return false;
+    }
+    if (input.spec() != null && input.spec().complete().early() && aggregateSummary != null) {
+      return aggregateSummary.requiredOk(); // a completion policy decides, as it decides the HTTP status
     }
     if (input.spec() != null) {
       return !tally.anyRequiredFailed() && !input.requiredFailedBefore();

@@ -155,6 +155,23 @@ class BatchRunE2ETest {
   }
 
   @Test
+  void aDefinitionsCompletionPolicyDecidesTheExitCode() throws Exception {
+    Path def = dir.resolve("policy.json");
+    JsonObject met = new JsonObject().put("complete", new JsonObject().put("when", "first")).put("sources", new JsonArray()
+        .add(new JsonObject().put("id", "fast").put("url", url("/policy/fast", "delay=10")))
+        .add(new JsonObject().put("id", "stuck").put("url", url("/policy/stuck", "hang=1"))));
+    Files.writeString(def, met.encode());
+    BatchProcess.Finished r = run(dir, def.toString(), "--progress", "none");
+    assertEquals(0, r.exitCode(), r.stderr());
+    Map<String, String> results = resultsById(r.stdout());
+    assertTrue(results.get("stuck").contains("\"kind\":\"cancelled\""), results.get("stuck"));
+    JsonObject unmet = met.copy().put("complete", new JsonObject().put("when", "any").put("count", 2));
+    unmet.getJsonArray("sources").getJsonObject(0).put("url", url("/policy/bad", "status=500")).put("retries", 0);
+    Files.writeString(def, unmet.encode());
+    assertEquals(1, run(dir, def.toString(), "--progress", "none").exitCode(), "the policy can no longer be met");
+  }
+
+  @Test
   void usageErrorsAreOneLineNamingTheFileAndLineOrPointerExit2AndFetchNothing() throws Exception {
     upstream.resetCounters();
     Path list = dir.resolve("bad.txt");
