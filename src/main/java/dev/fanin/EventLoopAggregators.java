@@ -10,6 +10,7 @@ import dev.fanin.cache.ResponseCache;
 import dev.fanin.config.FaninConfig;
 import dev.fanin.config.LiveConfig;
 import dev.fanin.fetch.BreakerRegistry;
+import dev.fanin.fetch.Hedges;
 import dev.fanin.fetch.HostResolver;
 import dev.fanin.fetch.HttpFetcher;
 import dev.fanin.fetch.Lanes;
@@ -50,7 +51,8 @@ record EventLoopAggregators(
     UpstreamPolicy policy,
     LoopMark mark,
     ProcessBytes processBytes,
-    HostResolver resolver) implements AggregatorFactory {
+    HostResolver resolver,
+    Hedges hedges) implements AggregatorFactory {
 
   /** Threads of the one small pool (shared by name) for feed parsing and large projections. */
   static final int DECODE_THREADS = 2;
@@ -73,7 +75,7 @@ record EventLoopAggregators(
     Runnable leaveLanes = lane ? lanes.add(vertx.getOrCreateContext(), http) : () -> { };
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("fanin-decode", DECODE_THREADS, 30, TimeUnit.SECONDS);
     FetchPipeline pipeline = new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, metrics,
-        cache, coalescer, lanes, gates, clientBudgets, () -> live.get().cache().credentialHeaders(), resolver);
+        cache, coalescer, lanes, gates, clientBudgets, () -> live.get().cache().credentialHeaders(), resolver, hedges);
     return new Aggregator(vertx, pipeline, live, aggregationsInFlight, metrics, new ResultDecoder(workers, feedDecoder),
         processBytes, leaveLanes);
   }

@@ -18,6 +18,7 @@ import dev.fanin.feeds.FeedsVerticle;
 import dev.fanin.fetch.BreakerRegistry;
 import dev.fanin.fetch.ClientBudgets;
 import dev.fanin.fetch.DailyBudgets;
+import dev.fanin.fetch.Hedges;
 import dev.fanin.fetch.HostResolver;
 import dev.fanin.fetch.Lanes;
 import dev.fanin.fetch.OriginGates;
@@ -117,7 +118,7 @@ public final class Fanin {
     this.aggregators = new EventLoopAggregators(config, live, breakers, aggregationsInFlight, upstreamSlots, metrics,
         new FeedParserDecoder((int) Math.min(Integer.MAX_VALUE, config.source().maxBodyBytes())), cache, coalescer,
         lanes, gates, clientBudgets, new UpstreamPolicy(() -> live.get().upstream(), demo), mark, processBytes,
-        new HostResolver(vertx));
+        new HostResolver(vertx), new Hedges(() -> live.get().upstream(), metrics));
     metrics.aggregationsInFlight(aggregationsInFlight::inFlight);
     metrics.memory(processBytes::held, processBytes.max());
     metrics.originQueues(gates::waiting, gates::size);

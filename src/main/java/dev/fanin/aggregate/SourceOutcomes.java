@@ -57,7 +57,7 @@ final class SourceOutcomes {
     return new FetchContext(admittedNanos, deadlineNanos, budget, maxBodyBytes).timedFrom(startNanos).trusted(trusted)
         .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(source.cache())
         .redirects(source.secretHeaders(), source.keepBodyOnRedirect()).pace(pace)
-        .budgetHolder(info.budget());
+        .budgetHolder(info.budget()).hedge(source.hedge());
   }
 
   Future<SourceResult> toResult(SourceSpec source, FetchContext context, AsyncResult<FetchResponse> ar) {

@@ -192,7 +192,7 @@ final class ConfigLists {
   }
 
   private static final Set<String> RULE_FIELDS = Set.of("match", "ratePerSecond", "burst",
-      "perDay", "maxConcurrency", "softLimitPointer");
+      "perDay", "maxConcurrency", "softLimitPointer", "hedge");
   private static final Pattern MATCH = Pattern.compile(
       "(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?");
 
@@ -228,9 +228,17 @@ final class ConfigLists {
       if (pointer != null && !(pointer instanceof String p && p.startsWith("/") && p.length() <= 1024 && validPointer(p))) {
         throw new ConfigException(at + ".softLimitPointer", "must be a JSON Pointer such as \"/Note\", got " + show(pointer));
       }
+      HedgeSpec hedge = null;
+      if (rule.containsKey("hedge")) {
+        try {
+          hedge = HedgeSpec.of(rule.getValue("hedge"));
+        } catch (HedgeSpec.Invalid e) {
+          throw new ConfigException(at + ".hedge" + (e.field().isEmpty() ? "" : "." + e.field()), e.getMessage());
+        }
+      }
       int effectiveBurst = rule.containsKey("burst") ? (int) burst : (int) Math.max(1, Math.ceil(rate));
       out.add(new FaninConfig.OriginRule(m.toLowerCase(Locale.ROOT), rate, effectiveBurst, perDay, (int) concurrency,
-          (String) pointer));
+          (String) pointer, hedge));
     }
     return List.copyOf(out);
   }

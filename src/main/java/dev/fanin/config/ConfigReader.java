@@ -102,7 +102,8 @@ final class ConfigReader {
             ConfigLists.ports("upstream.denyPorts", r.list("upstream.denyPorts")),
             r.integer("upstream.maxRedirects", 0, 20),
             ConfigLists.originRules("upstream.origins", r.list("upstream.origins")),
-            r.bool("upstream.adaptive")),
+            r.bool("upstream.adaptive"),
+            r.integer("upstream.hedgeBudgetPercent", 0, 100)),
         new FaninConfig.Security(
             ConfigLists.apiKeys("security.apiKeys", r.list("security.apiKeys"), clientBudget),
             r.bool("security.allowAnonymous"),

@@ -80,7 +80,8 @@ public record FaninConfig(
       List<Integer> denyPorts,
       int maxRedirects,
       List<OriginRule> origins,
-      boolean adaptive) {}
+      boolean adaptive,
+      int hedgeBudgetPercent) {}
 
   /**
    * An operator's rule for the origins it matches (the first matching rule applies).
@@ -91,9 +92,15 @@ public record FaninConfig(
    * @param perDay requests a UTC day, 0 for no daily budget
    * @param maxConcurrency requests in flight there, 0 for client.maxConnectionsPerOrigin
    * @param softLimitPointer a JSON Pointer whose presence in a JSON answer means "limit hit", or null
+   * @param hedge when to hedge requests to the origin (a source's own hedge wins), or null
    */
   public record OriginRule(String match, double ratePerSecond, int burst, long perDay, int maxConcurrency,
-      String softLimitPointer) {
+      String softLimitPointer, HedgeSpec hedge) {
+
+    public OriginRule(String match, double ratePerSecond, int burst, long perDay, int maxConcurrency,
+        String softLimitPointer) {
+      this(match, ratePerSecond, burst, perDay, maxConcurrency, softLimitPointer, null);
+    }
 
     /** Whether this rule applies to the origin at {@code host} (lower case) and {@code port}. */
     public boolean matches(String host, int port) {

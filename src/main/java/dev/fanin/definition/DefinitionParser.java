@@ -1,6 +1,7 @@
 package dev.fanin.definition;
 
 import dev.fanin.config.FaninConfig;
+import dev.fanin.config.HedgeSpec;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -32,7 +33,7 @@ public final class DefinitionParser {
       Set.of("sources", "deadlineMs", "concurrency", "merge", "rate", "complete");
   private static final Set<String> SOURCE_FIELDS = Set.of("id", "url", "method", "headers", "body",
       "timeoutMs", "retries", "optional", "format", "select", "fields", "cache", "secretHeaders",
-      "keepBodyOnRedirect");
+      "keepBodyOnRedirect", "hedge");
   static final int MAX_FIELDS = 64;
   static final int MAX_MERGE_LIMIT = 10_000;
   static final Set<HttpMethod> METHODS =
@@ -98,7 +99,7 @@ public final class DefinitionParser {
     FaninConfig.Source sourceLimits = config.get().source();
     return new SourceSpec(checkedId, checkedUrl, HttpMethod.GET, MultiMap.caseInsensitiveMultiMap(), null, null,
         sourceLimits.defaultTimeoutMs(), sourceLimits.defaultRetries(), false, SourceFormat.AUTO, Projection.NONE,
-        cache(null, "cache", errors), Set.of(), false);
+        cache(null, "cache", errors), Set.of(), false, null);
   }
 
   private List<SourceSpec> sources(Object value, FaninConfig.Aggregate aggregateLimits,
@@ -159,6 +160,18 @@ public final class DefinitionParser {
     CacheSpec cache = cache(json.getValue("cache"), at + "/cache", errors);
     Set<String> secretHeaders = SourceFields.secretHeaders(json.getValue("secretHeaders"), at + "/secretHeaders", errors);
     boolean keepBodyOnRedirect = bool(json, "keepBodyOnRedirect", at, errors);
+    HedgeSpec hedge = null;
+    if (json.containsKey("hedge")) {
+      try {
+        hedge = HedgeSpec.of(json.getValue("hedge"));
+        if (method != null && method != HttpMethod.GET && method != HttpMethod.HEAD) {
+          errors.add(new FieldError(at + "/hedge", "applies to GET and HEAD only: a second "
+              + method.name() + " could act twice"));
+        }
+      } catch (HedgeSpec.Invalid e) {
+        errors.add(new FieldError(at + "/hedge" + (e.field().isEmpty() ? "" : "/" + e.field()), e.getMessage()));
+      }
+    }
     Buffer body = null;
     String contentType = null;
     if (json.containsKey("body")) {
@@ -177,7 +190,7 @@ public final class DefinitionParser {
       return null;
     }
     return new SourceSpec(id, url, method, headers, body, contentType, timeout, retries, optional,
-        format, projection, cache, secretHeaders, keepBodyOnRedirect);
+        format, projection, cache, secretHeaders, keepBodyOnRedirect, hedge);
   }
 
   private CacheSpec cache(Object value, String at, List<FieldError> errors) {

@@ -13,6 +13,7 @@ import java.net.URI;
  * @param projection select/fields applied to a JSON answer
  * @param secretHeaders headers (lower case) the source marks as credentials: never sent to another origin
  * @param keepBodyOnRedirect whether a 307/308 to another origin may carry the body
+ * @param hedge when to send a second request while the first has not answered (GET and HEAD), or null
  */
 public record SourceSpec(
     String id,
@@ -28,4 +29,5 @@ public record SourceSpec(
     Projection projection,
     CacheSpec cache,
     java.util.Set<String> secretHeaders,
-    boolean keepBodyOnRedirect) {}
+    boolean keepBodyOnRedirect,
+    dev.fanin.config.HedgeSpec hedge) {}

@@ -30,6 +30,7 @@ public final class FetchContext {
   private CacheSpec cacheSpec;
   private ClientPace pace;
   private String budgetHolder;
+  private dev.fanin.config.HedgeSpec hedge;
   private Timings timings;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
@@ -185,6 +186,38 @@ public final class FetchContext {
    */
   FetchContext copyForLane() {
     return new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via).client(client).trusted(trusted);
+  }
+
+  /** When this source's GET or HEAD is hedged (its own setting), or null for the origin's rule. */
+  public FetchContext hedge(dev.fanin.config.HedgeSpec hedge) {
+    this.hedge = hedge;
+    return this;
+  }
+
+  public dev.fanin.config.HedgeSpec hedge() {
+    return hedge;
+  }
+
+  /**
+   * A context for one of a hedged source's racing requests (see HedgingFetcher): everything the
+   * layers below the retries read (deadline, budgets, pace, client), with its own cancellation,
+   * attempts and timings, on the same loop.
+   */
+  FetchContext copyForHedge() {
+    FetchContext copy = copyForLane().pace(pace).budgetHolder(budgetHolder).cacheSpec(cacheSpec);
+    copy.timings = new Timings(timings.originNanos());
+    return copy;
+  }
+
+  /** Adds a racing request's attempts as attempts of their own (its timings' rows after this one's). */
+  void appendAttempts(FetchContext copy) {
+    timings.append(copy.timings);
+    if (copy.attempts > 0) {
+      if (attempts == 0 || copy.firstAttemptNanos < firstAttemptNanos) {
+        firstAttemptNanos = copy.firstAttemptNanos;
+      }
+      attempts += copy.attempts;
+    }
   }
 
   /** Counts the attempts made through a copy, and adds their timings (back on this context's loop). */

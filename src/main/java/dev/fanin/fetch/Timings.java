@@ -126,6 +126,32 @@ public final class Timings {
     }
   }
 
+  /**
+   * Appends the attempts of a racing request (a hedge, or the first request of a hedged source) as
+   * rows of their own, after this one's: each keeps its start and phases.
+   */
+  void append(Timings other) {
+    if (frozen) {
+      return;
+    }
+    other.leave();
+    for (int r = 0; r < other.count; r++) {
+      int from = r * STRIDE;
+      row(other.rows[from + START]);
+      System.arraycopy(other.rows, from, rows, (count - 1) * STRIDE, STRIDE);
+    }
+  }
+
+  /** Whether the current attempt is out of its waits: connecting, or waiting for or reading the answer. */
+  boolean inExchange() {
+    return open == Phase.CONNECT || open == Phase.POOL || open == Phase.HEAD || open == Phase.BODY
+        || (count > 0 && rows[(count - 1) * STRIDE + SENT] != 0);
+  }
+
+  long originNanos() {
+    return originNanos;
+  }
+
   /** This source waits for an identical request of another source (or, false, no longer does). */
   public void coalesced(boolean joined) {
     this.coalesced = joined;

@@ -100,6 +100,9 @@ final class OperationsRoutes {
         if (r.softLimitPointer() != null) {
           rule.put("softLimitPointer", r.softLimitPointer());
         }
+        if (r.hedge() != null) {
+          rule.put("hedge", r.hedge().toJson());
+        }
       }
       list.add(new JsonObject()
           .put("origin", o.origin())

@@ -105,6 +105,11 @@ public final class FaninMetrics {
     registry.counter("fanin.cache", "outcome", outcome).increment();
   }
 
+  /** A hedged source's second request: sent, won (it answered first) or not sent for want of budget. */
+  public void hedge(String outcome) {
+    registry.counter("fanin.upstream.hedges", "outcome", outcome).increment();
+  }
+
   public void retries(int count) {
     if (count > 0) {
       registry.counter("fanin.upstream.retries").increment(count);

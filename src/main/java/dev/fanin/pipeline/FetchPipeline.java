@@ -9,6 +9,8 @@ import dev.fanin.fetch.BreakerRegistry;
 import dev.fanin.fetch.BreakingFetcher;
 import dev.fanin.fetch.Fetcher;
 import dev.fanin.fetch.GuardingFetcher;
+import dev.fanin.fetch.Hedges;
+import dev.fanin.fetch.HedgingFetcher;
 import dev.fanin.fetch.HostResolver;
 import dev.fanin.fetch.Lanes;
 import dev.fanin.fetch.LimitingFetcher;
@@ -28,8 +30,8 @@ import java.util.function.Supplier;
 
 /**
  * Stacks the fetch decorators. This is the one place that shows the whole pipeline:
- * redirects → SSRF guard → cache → coalescing → retry → circuit breaker → per-aggregation
- * concurrency limit → the origin's turn → metering → (lanes) → HTTP.
+ * redirects → SSRF guard → cache → coalescing → retry → hedging → circuit breaker → per-aggregation
+ * concurrency limit → the client's budget → the origin's turn → metering → (lanes) → HTTP.
  *
  * <p>Redirects sit outermost so every hop passes the guard again; the guard sits before retry so a
  * refused source is refused once, and resolves the host once per hop.
@@ -40,6 +42,10 @@ import java.util.function.Supplier;
  * source waits for the shared origin only while holding what belongs to its own aggregation, and
  * it waits in fanin's queue (fair across clients, bounded by its deadline), never in the
  * connection pool's.
+ *
+ * <p>Hedging sits inside the retries (a failed race is retried as one attempt) and outside the
+ * breaker, the limit and the origin's turn, so that a hedge counts against all three like any
+ * attempt.
  *
  * <p>A large aggregation's HTTP exchanges are spread over the process's lanes (one per intake event
  * loop); every layer above them stays on the aggregation's own loop.
@@ -58,6 +64,7 @@ public final class FetchPipeline {
   private final ClientBudgets clientBudgets;
   private final HostResolver resolver;
   private final Supplier<List<String>> credentialHeaders;
+  private final Hedges hedges;
 
   /**
    * Aggregations of at least this many sources send from every lane; smaller ones stay on their
@@ -69,7 +76,8 @@ public final class FetchPipeline {
       Supplier<FaninConfig.Retry> retry,
       UpstreamPolicy policy, FaninMetrics metrics, ResponseCache cache,
       Coalescer coalescer, Lanes lanes, OriginGates gates, ClientBudgets clientBudgets,
-      Supplier<List<String>> credentialHeaders, HostResolver resolver) {
+      Supplier<List<String>> credentialHeaders, HostResolver resolver, Hedges hedges) {
+    this.hedges = hedges;
     this.clientBudgets = clientBudgets;
     this.resolver = resolver;
     this.gates = gates;
@@ -106,7 +114,8 @@ public final class FetchPipeline {
         clientBudgets, vertx);
     Fetcher limited = new LimitingFetcher(admitted, new AsyncSemaphore(concurrency));
     Fetcher guarded = new BreakingFetcher(limited, breakers);
-    Fetcher retried = new RetryingFetcher(guarded, vertx, retry);
+    Fetcher hedged = new HedgingFetcher(guarded, hedges, vertx);
+    Fetcher retried = new RetryingFetcher(hedged, vertx, retry);
     Fetcher cached = new CachingFetcher(coalescer.wrap(retried), cache);
     return new RedirectingFetcher(new GuardingFetcher(cached, resolver, policy), policy::maxRedirects,
         credentialHeaders);

@@ -83,7 +83,7 @@ class BusIntakeTest {
         config::retry, new UpstreamPolicy(config.upstream(), DemoHosts.off()), metrics, new ResponseCache(1 << 20),
         new Coalescer(vertx), new Lanes(), Gates.fixed(vertx, 100, 100), new ClientBudgets(vertx, config::security, metrics),
         List::of,
-        new HostResolver(vertx));
+        new HostResolver(vertx), new dev.fanin.fetch.Hedges(config::upstream, metrics));
     Aggregator aggregator = new Aggregator(vertx, pipeline, () -> config, new LoadShedder(), metrics,
         new ResultDecoder(vertx.createSharedWorkerExecutor("test-decode", 1), new FeedParserDecoder(1 << 20)),
         new ProcessBytes(1 << 28), () -> { });

@@ -208,4 +208,18 @@ class OriginRulesTest {
     List<FaninConfig.OriginRule> wildcardFirst = List.of(rules.get(2), rules.get(1));
     assertSame(rules.get(2), FaninConfig.OriginRule.first(wildcardFirst, "api.example.com", 443));
   }
+
+  @Test
+  void aRuleMayHedgeItsOriginAndABadHedgeNamesItsKey() {
+    assertEquals(new HedgeSpec(150, 0),
+        load(match("a.example.com").put("hedge", new JsonObject().put("afterMs", 150))).get(0).hedge());
+    assertEquals(new HedgeSpec(0, 95),
+        load(match("a.example.com").put("hedge", new JsonObject().put("after", "p95"))).get(0).hedge());
+    assertEquals("upstream.origins[0].hedge.afterMs",
+        refused(match("a.example.com").put("hedge", new JsonObject().put("afterMs", 0))));
+    assertEquals("upstream.origins[0].hedge",
+        refused(match("a.example.com").put("hedge", new JsonObject())));
+    assertEquals("upstream.origins[0].hedge",
+        refused(match("a.example.com").put("hedge", "fast")));
+  }
 }

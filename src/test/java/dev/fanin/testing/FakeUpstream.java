@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the first N requests, then 200), cc (a Cache-Control header), redirect (a Location; "self" for the
  * request's own URI), echo (a request header's value as the body {"echo": value}), rss (a small RSS
  * document of that many items; pair with type=application/rss%2Bxml), kind=rss|atom with items=N
- * (a realistic feed of N items, about 520 bytes each; cached). Without body, size, rss or kind the
+ * (a realistic feed of N items, about 520 bytes each; cached), slowFirst=N with key and slowMs (the
+ * first N requests of the key wait slowMs instead of delay), slowPct=P with slowMs (P percent of
+ * requests, at random, wait slowMs instead of delay). Without body, size, rss or kind the
  * body is {"status": status, "path": path}. GET /__stats answers {"requests": n} and is not counted.
  *
  * <p>It counts requests, requests in flight and their peak, and connections closed; when it records
@@ -58,6 +60,8 @@ public final class FakeUpstream {
   public final AtomicInteger maxInFlight = new AtomicInteger();
   public final AtomicInteger connectionsClosed = new AtomicInteger();
   private final Map<String, AtomicInteger> perKey = new ConcurrentHashMap<>();
+  /** Requests arrived per key (slowFirst). */
+  private final Map<String, AtomicInteger> arrivals = new ConcurrentHashMap<>();
   private final Map<String, PathCounters> perPath = new ConcurrentHashMap<>();
   private final List<Recorded> recorded = new CopyOnWriteArrayList<>();
   private volatile Recorded lastRequest;
@@ -119,6 +123,7 @@ public final class FakeUpstream {
     maxInFlight.set(inFlight.get());
     connectionsClosed.set(0);
     perKey.clear();
+    arrivals.clear();
     perPath.clear();
     recorded.clear();
     lastRequest = null;
@@ -189,6 +194,15 @@ public final class FakeUpstream {
         return;
       }
       long delay = longParam(req, "delay", 0);
+      String key = req.getParam("key");
+      if (key != null && req.getParam("slowFirst") != null
+          && arrivals.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() <= longParam(req, "slowFirst", 0)) {
+        delay = longParam(req, "slowMs", delay);
+      }
+      if (req.getParam("slowPct") != null
+          && java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < longParam(req, "slowPct", 0)) {
+        delay = longParam(req, "slowMs", delay);
+      }
       if (delay > 0) {
         vertx.setTimer(delay, t -> answer(req, res));
       } else {
