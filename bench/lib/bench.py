@@ -8,6 +8,7 @@ All traffic goes to 127.0.0.1; every load is bounded in count and time.
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import re
@@ -55,6 +56,8 @@ FULL = {
     # issue 15: fanin run and its peers; the slow peers run the first lines of the long list (their rate)
     "batch": {"n": 10000, "delay": 50, "concurrency": 100, "big_n": 1000000, "big_concurrency": 256,
               "big_seed_n": 100000, "big_xargs_n": 20000, "startup_reps": 9},
+    # issue 18: 20 sources of 20 ms, 5 % of requests take 1 s; aggregations one after another per variant
+    "hedge": {"n": 20, "fast": 20, "slow": 1000, "slow_pct": 5, "aggs": 200, "warm": 20, "after_ms": 60},
 }
 
 QUICK = {
@@ -73,6 +76,7 @@ QUICK = {
     "rationed": {"n": 200, "concurrency": 50, "rate": 50, "burst": 5, "retries": 3},
     "batch": {"n": 500, "delay": 50, "concurrency": 50, "big_n": 5000, "big_concurrency": 64,
               "big_seed_n": 2000, "big_xargs_n": 500, "startup_reps": 3},
+    "hedge": {"n": 10, "fast": 20, "slow": 300, "slow_pct": 10, "aggs": 20, "warm": 5, "after_ms": 60},
 }
 
 # Targets of issue 3 (2 cores; every figure a ratio or difference measured in one run).
@@ -562,6 +566,50 @@ def scenario_rationed(cfg, ports, out, tmpdir, jar_cp):
                        "ideal_s": round(ideal_s, 3), "runs": rows}
 
 
+def scenario_hedge(cfg, ports, out):
+    """11 (issue 18): N sources on the fake upstream, each request taking `fast` ms except `slow_pct` percent
+    (at random) that take `slow` ms. `aggs` aggregations one after another for each variant: no hedge, a
+    hedge after `after_ms`, a hedge after the origin's p95 and after its p90; p50 and p99 of the aggregate's
+    latency. Every URL is new (no cache); `warm` aggregations first teach the origin's latencies."""
+    hc = cfg["hedge"]
+    client = Client(ports["fanin"], timeout=60)
+    runs = {}
+    seq = [0]
+
+    def one(hedge):
+        seq[0] += 1
+        srcs = []
+        for i in range(hc["n"]):
+            s = {"id": "s%d" % i, "retries": 0, "url": "http://127.0.0.1:%d/hedge/%d?delay=%d&slowPct=%d&slowMs=%d&r=%d"
+                 % (ports["upstream"], i, hc["fast"], hc["slow_pct"], hc["slow"], seq[0])}
+            if hedge:
+                s["hedge"] = hedge
+            srcs.append(s)
+        st, data, ms = client.post("/v1/aggregate", json.dumps({"sources": srcs, "deadlineMs": 30000}).encode())
+        if st != 200:
+            raise RuntimeError("HTTP %s: %s" % (st, data[:300]))
+        doc = json.loads(data)
+        return ms, sum(r.get("attempts", 0) for r in doc["results"].values())
+
+    for label, hedge in (("none", None), ("afterMs", {"afterMs": hc["after_ms"]}), ("p95", {"after": "p95"}),
+                         ("p90", {"after": "p90"})):
+        for _ in range(hc["warm"]):
+            one(hedge)
+        times, attempts = [], 0
+        for _ in range(hc["aggs"]):
+            ms, a = one(hedge)
+            times.append(ms)
+            attempts += a
+        times.sort()
+        runs[label] = {"hedge": hedge, "p50_ms": round(statistics.median(times), 1),
+                       "p99_ms": round(times[min(len(times) - 1, int(math.ceil(0.99 * len(times))) - 1)], 1),
+                       "max_ms": round(times[-1], 1),
+                       "extra_requests_pct": round(100.0 * (attempts - hc["n"] * hc["aggs"]) / (hc["n"] * hc["aggs"]), 2)}
+        log("hedging %s: p50 %.1f ms, p99 %.1f ms, %.1f %% extra requests" % (
+            label, runs[label]["p50_ms"], runs[label]["p99_ms"], runs[label]["extra_requests_pct"]))
+    out["hedge"] = dict(hc, runs=runs)
+
+
 def scenario_big_stream(cfg, ports, out, fanin_pid, sampler):
     b = cfg["big"]
     body = spec_body(ports["upstream"], b["n"], 0, b["concurrency"], size=b["size"], prefix="b")
@@ -878,6 +926,15 @@ def build_rows(cfg, out, quick):
         if r:
             add(key="rationed_seed", scenario="%s: the seed's script (asyncio + Semaphore, retry on 429) (s)" % head,
                 ideal=fmt(r["ideal_s"], 2), aiohttp=peer(r), value=r["wall_s"])
+    hg = out.get("hedge")
+    if hg:
+        head = "11 hedging %d sources of %d ms, %d%% at %d ms" % (hg["n"], hg["fast"], hg["slow_pct"], hg["slow"])
+        names = {"none": "no hedge", "afterMs": "hedge afterMs %d" % hg["after_ms"], "p95": "hedge after p95",
+                 "p90": "hedge after p90"}
+        for key, r in hg["runs"].items():
+            add(key="hedge_" + key, scenario="%s: %s, p50 / p99 (ms)" % (head, names[key]), ideal=fmt(hg["fast"]),
+                fanin="%s / %s" % (fmt(r["p50_ms"], 1), fmt(r["p99_ms"], 1)),
+                delta="+%s%% requests" % fmt(r["extra_requests_pct"], 1), value=r["p99_ms"])
     rows.extend(batch_rows(out))
     return rows
 
@@ -1005,8 +1062,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="bench/run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny N, few reps, short wrk: a smoke run (< 1 min)")
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9,10",
-                    help="comma list of 1..10 (default all; 6 = sequential/aiohttp comparison columns)")
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9,10,11",
+                    help="comma list of 1..11 (default all; 6 = sequential/aiohttp comparison columns)")
     ap.add_argument("--reps", type=int, help="measured reps per point (default 5; quick 2)")
     ap.add_argument("--wrk-duration", type=int, help="seconds per wrk run (default 15; quick 2)")
     ap.add_argument("--wait-quiet", type=int, default=0, metavar="SECONDS",
@@ -1239,6 +1296,8 @@ def main(argv=None):
                 run("8-cache", scenario_cache, tmpdir)
             if 9 in scen:
                 run("9-rationed", scenario_rationed, tmpdir, up_cp)
+            if 11 in scen:
+                run("11-hedge", scenario_hedge)
         if 10 in scen:
             # fanin run is a process of its own: the service started above only idles meanwhile
             run("10-batch", lambda c, p, o: batch_bench.scenario(c, p["upstream"], o, tmpdir))

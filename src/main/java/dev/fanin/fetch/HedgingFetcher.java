@@ -65,6 +65,8 @@ public final class HedgingFetcher implements Fetcher {
     private AsyncResult<FetchResponse> firstFailed;
     private boolean firstDone;
     private boolean secondDone;
+    /** The answer that won, kept until the loser has reported back (its attempt counts too). */
+    private AsyncResult<FetchResponse> won;
 
     Race(FetchRequest request, Hedges.Origin origin, long delayMs) {
       this.request = request;
@@ -105,7 +107,7 @@ public final class HedgingFetcher implements Fetcher {
 
     /** The delay has passed: a second request, if the first is out there and the budget allows. */
     private void hedge() {
-      if (outcome.future().isComplete() || firstDone || !first.timings().inExchange()) {
+      if (outcome.future().isComplete() || won != null || firstDone || !first.timings().inExchange()) {
         return;
       }
       if (!origin.spend()) {
@@ -121,9 +123,17 @@ public final class HedgingFetcher implements Fetcher {
       });
     }
 
-    /** One of the requests ended: an answer wins; a failure waits for the other, if it runs. */
+    /**
+     * One of the requests ended: an answer wins; a failure waits for the other, if it runs. The
+     * loser is reset, and the outcome waits for it to report back (at once, or one hop from another
+     * event loop), so that its attempt is counted in the source's.
+     */
     private void ended(boolean isFirst, AsyncResult<FetchResponse> ar) {
       if (outcome.future().isComplete()) {
+        return;
+      }
+      if (won != null) {
+        finish(won); // the loser is back
         return;
       }
       if (ar.succeeded()) {
@@ -131,9 +141,11 @@ public final class HedgingFetcher implements Fetcher {
         if (!isFirst) {
           hedges.metrics().hedge("won");
         }
+        won = ar;
         FetchContext loser = isFirst ? second : first;
         if (loser != null && !(isFirst ? secondDone : firstDone)) {
           loser.cancel(new FetchException(ErrorKind.CANCELLED, "the other request of a hedged pair answered first"));
+          return; // its end (now, or from its lane) finishes the race
         }
         finish(ar);
         return;

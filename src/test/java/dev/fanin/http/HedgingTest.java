@@ -31,7 +31,9 @@ class HedgingTest {
 
   @BeforeAll
   static void start() {
-    fanin = fixture.startFanin(new JsonObject().put("upstream", new JsonObject().put("hedgeBudgetPercent", 100)
+    // two intake event loops: a large aggregation sends from both (lanes)
+    fanin = fixture.startFanin(new JsonObject().put("http", new JsonObject().put("instances", 2))
+        .put("upstream", new JsonObject().put("hedgeBudgetPercent", 100)
         .put("origins", new JsonArray().add(new JsonObject().put("match", "127.0.0.1:" + fixture.upstream(1).port())
             .put("hedge", new JsonObject().put("afterMs", 100))))));
   }
@@ -113,5 +115,27 @@ class HedgingTest {
         new JsonObject().put("after", "p100"))));
     assertEquals(400, res.statusCode());
     assertTrue(res.bodyAsString().contains("/sources/0/hedge/after"), res.bodyAsString());
+  }
+
+  @Test
+  void inALargeAggregationSentFromEveryLaneTheLosersAttemptCountsToo() {
+    // half the sources' first requests are slow, on both lanes (sources go to lanes in turn): the other lane's
+    // losers report back one hop late; 8 hedges fit the origin's saved budget of 10
+    JsonArray sources = new JsonArray();
+    for (int i = 0; i < 16; i++) {
+      String key = UUID.randomUUID().toString();
+      String query = i % 4 < 2 ? "key=" + key + "&slowFirst=1&slowMs=5000&delay=5" : "delay=5&k=" + key;
+      sources.add(source("s" + i, path(0, "lanes", query)).put("hedge", new JsonObject().put("afterMs", 150))
+          .put("retries", 0));
+    }
+    JsonObject results = fanin.aggregate(new JsonObject().put("sources", sources)).bodyAsJsonObject()
+        .getJsonObject("results");
+    for (String id : results.fieldNames()) {
+      JsonObject r = results.getJsonObject(id);
+      int expected = Integer.parseInt(id.substring(1)) % 4 < 2 ? 2 : 1;
+      assertEquals("ok", r.getString("status"), r.encode());
+      assertEquals(expected, r.getInteger("attempts"), r.encode());
+      assertEquals(expected, r.getJsonObject("timings").getJsonArray("attempts").size(), r.encode());
+    }
   }
 }
