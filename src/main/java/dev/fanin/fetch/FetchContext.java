@@ -31,6 +31,7 @@ public final class FetchContext {
   private ClientPace pace;
   private String budgetHolder;
   private Timings timings;
+  private Exchanges exchanges;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
@@ -184,12 +185,18 @@ public final class FetchContext {
    * budget, body bound and request id, with its own cancellation and attempt count.
    */
   FetchContext copyForLane() {
-    return new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via).client(client).trusted(trusted);
+    FetchContext copy = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via)
+        .client(client).trusted(trusted);
+    copy.exchanges = exchanges == null ? null : exchanges.copy();
+    return copy;
   }
 
   /** Counts the attempts made through a copy, and adds their timings (back on this context's loop). */
   void absorbAttempts(FetchContext copy) {
     timings.absorb(copy.timings);
+    if (exchanges != null && copy.exchanges != null) {
+      exchanges.absorb(copy.exchanges, timings.attempts() - 1);
+    }
     if (copy.attempts > 0) {
       if (attempts == 0) {
         firstAttemptNanos = copy.firstAttemptNanos;
@@ -221,6 +228,20 @@ public final class FetchContext {
    */
   public Timings timings() {
     return timings;
+  }
+
+  /**
+   * Makes this source record the HTTP exchanges it sends (for a HAR answer); without this call
+   * nothing is recorded.
+   */
+  public FetchContext recordExchanges(Exchanges log) {
+    this.exchanges = log;
+    return this;
+  }
+
+  /** The exchanges this source sent, or null when its run did not ask for them. */
+  public Exchanges exchanges() {
+    return exchanges;
   }
 
   public int attempts() {
