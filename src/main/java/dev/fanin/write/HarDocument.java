@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
@@ -159,7 +160,9 @@ public final class HarDocument implements WholeDocument {
     }
     JsonObject entry = new JsonObject()
         .put("pageref", PAGE)
-        .put("startedDateTime", Instant.ofEpochMilli(startedAt).plusNanos(startNanos).toString())
+        // to the millisecond, as HAR's examples and viewers' date parsers expect
+        .put("startedDateTime", Instant.ofEpochMilli(startedAt).plusNanos(startNanos).truncatedTo(ChronoUnit.MILLIS)
+            .toString())
         .put("time", round(time))
         .put("request", request(e, secret))
         .put("response", response(e, secret))
