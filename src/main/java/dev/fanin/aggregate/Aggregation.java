@@ -69,7 +69,7 @@ public final class Aggregation {
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     ClientPace pace = spec.rate() == null ? null : new ClientPace(spec.rate().perSecond(), spec.rate().burst());
     this.outcomes = new SourceOutcomes(startNanos, deadlineNanos, budget, maxBodyBytes, spec.trusted(), info, pace,
-        decoder, merged != null);
+        decoder, merged != null, listener.exchanges());
     for (int i = 0; i < n; i++) {
       contexts[i] = outcomes.context(spec.sources().get(i), startNanos);
       if (!spec.sources().get(i).optional()) {

@@ -1,6 +1,7 @@
 package dev.fanin.aggregate;
 
 import dev.fanin.fetch.ByteBudget;
+import dev.fanin.fetch.Exchanges;
 import io.vertx.core.Future;
 
 /** Receives each source's result the moment it completes (on the aggregation's event loop). */
@@ -16,6 +17,14 @@ public interface ResultListener {
    * counts it while it waits to be written.
    */
   default void attach(ByteBudget budget) {}
+
+  /**
+   * Whether the sources record the HTTP exchanges they send, for an answer that shows them (HAR);
+   * OFF, the default, costs nothing.
+   */
+  default Exchanges.Recording exchanges() {
+    return Exchanges.Recording.OFF;
+  }
 
   /**
    * Completes when the listener holds nothing of the aggregation any more (its answer has left the

@@ -4,6 +4,7 @@ import dev.fanin.definition.SourceSpec;
 import dev.fanin.fetch.ByteBudget;
 import dev.fanin.fetch.ClientPace;
 import dev.fanin.fetch.ErrorKind;
+import dev.fanin.fetch.Exchanges;
 import dev.fanin.fetch.FetchContext;
 import dev.fanin.fetch.FetchException;
 import dev.fanin.fetch.FetchResponse;
@@ -29,13 +30,16 @@ final class SourceOutcomes {
   private final ClientPace pace;
   private final ResultDecoder decoder;
   private final boolean keepsItems;
+  private final Exchanges.Recording recording;
 
   /**
    * @param startNanos when the run started: results' startMs count from it
    * @param keepsItems parsed feed items are kept for a merged timeline (they count against the budget)
+   * @param recording whether sources record the HTTP exchanges they send (a HAR answer)
    */
   SourceOutcomes(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes, boolean trusted,
-      RunInfo info, ClientPace pace, ResultDecoder decoder, boolean keepsItems) {
+      RunInfo info, ClientPace pace, ResultDecoder decoder, boolean keepsItems, Exchanges.Recording recording) {
+    this.recording = recording;
     this.startNanos = startNanos;
     this.deadlineNanos = deadlineNanos;
     this.budget = budget;
@@ -57,7 +61,8 @@ final class SourceOutcomes {
     return new FetchContext(admittedNanos, deadlineNanos, budget, maxBodyBytes).timedFrom(startNanos).trusted(trusted)
         .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(source.cache())
         .redirects(source.secretHeaders(), source.keepBodyOnRedirect()).pace(pace)
-        .budgetHolder(info.budget()).hedge(source.hedge());
+        .budgetHolder(info.budget()).hedge(source.hedge())
+        .recordExchanges(Exchanges.of(recording));
   }
 
   Future<SourceResult> toResult(SourceSpec source, FetchContext context, AsyncResult<FetchResponse> ar) {
@@ -81,7 +86,7 @@ final class SourceOutcomes {
         .map(decoded -> new SourceResult(source.id(), source.optional(), response.status(), latency(context),
             startOffset(context), context.attempts(), decoded.data(), null, null,
             System.currentTimeMillis(), decoded.notes(), decoded.items(), response.cache(),
-            response.cacheAgeMs(), timings(context, response.cache())))
+            response.cacheAgeMs(), timings(context, response.cache()), context.exchanges()))
         .recover(t -> Future.succeededFuture(failure(source, context, t, response.status(), null,
             response.cache(), response.cacheAgeMs())));
   }
@@ -125,7 +130,7 @@ final class SourceOutcomes {
     }
     return new SourceResult(source.id(), source.optional(), httpStatus, latency(context),
         startOffset(context), context.attempts(), data, kind, message, System.currentTimeMillis(),
-        List.of(), List.of(), cache, cacheAgeMs, timings(context, cache));
+        List.of(), List.of(), cache, cacheAgeMs, timings(context, cache), context.exchanges());
   }
 
   /**

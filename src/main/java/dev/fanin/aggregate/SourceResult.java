@@ -1,6 +1,7 @@
 package dev.fanin.aggregate;
 
 import dev.fanin.fetch.ErrorKind;
+import dev.fanin.fetch.Exchanges;
 import dev.fanin.fetch.Timings;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import java.util.List;
  * @param cache what the response cache did: miss, hit, revalidated, stale or coalesced
  * @param cacheAgeMs the age of the answer when it came from the cache
  * @param timings where the source's time went, attempt by attempt (frozen: read-only)
+ * @param exchanges the HTTP exchanges it sent, when its run recorded them (a HAR answer), else null
  */
 public record SourceResult(
     String id,
@@ -34,7 +36,16 @@ public record SourceResult(
     List<FeedItemRef> items,
     String cache,
     long cacheAgeMs,
-    Timings timings) {
+    Timings timings,
+    Exchanges exchanges) {
+
+  /** A result without recorded exchanges. */
+  public SourceResult(String id, boolean optional, int httpStatus, long latencyMs, long startMs, int attempts,
+      SourceData data, ErrorKind errorKind, String errorMessage, long fetchedAt, List<String> notes,
+      List<FeedItemRef> items, String cache, long cacheAgeMs, Timings timings) {
+    this(id, optional, httpStatus, latencyMs, startMs, attempts, data, errorKind, errorMessage, fetchedAt, notes,
+        items, cache, cacheAgeMs, timings, null);
+  }
 
   public boolean ok() {
     return errorKind == null;

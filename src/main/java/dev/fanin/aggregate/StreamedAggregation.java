@@ -97,7 +97,7 @@ public final class StreamedAggregation {
     long deadlineMs = bounds.deadlineMs() > 0 ? bounds.deadlineMs() : NO_DEADLINE_MS;
     ClientPace pace = bounds.rate() == null ? null : new ClientPace(bounds.rate().perSecond(), bounds.rate().burst());
     this.outcomes = new SourceOutcomes(startNanos, startNanos + deadlineMs * 1_000_000L, budget, maxBodyBytes,
-        bounds.trusted(), info, pace, decoder, false);
+        bounds.trusted(), info, pace, decoder, false, listener.exchanges());
     listener.attach(budget);
   }
 

@@ -32,6 +32,7 @@ public final class FetchContext {
   private String budgetHolder;
   private dev.fanin.config.HedgeSpec hedge;
   private Timings timings;
+  private Exchanges exchanges;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
@@ -185,7 +186,10 @@ public final class FetchContext {
    * budget, body bound and request id, with its own cancellation and attempt count.
    */
   FetchContext copyForLane() {
-    return new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via).client(client).trusted(trusted);
+    FetchContext copy = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via)
+        .client(client).trusted(trusted);
+    copy.exchanges = exchanges == null ? null : exchanges.copy();
+    return copy;
   }
 
   /** When this source's GET or HEAD is hedged (its own setting), or null for the origin's rule. */
@@ -211,7 +215,11 @@ public final class FetchContext {
 
   /** Adds a racing request's attempts as attempts of their own (its timings' rows after this one's). */
   void appendAttempts(FetchContext copy) {
+    int firstRow = timings.attempts();
     timings.append(copy.timings);
+    if (exchanges != null && copy.exchanges != null) {
+      exchanges.append(copy.exchanges, firstRow);
+    }
     if (copy.attempts > 0) {
       if (attempts == 0 || copy.firstAttemptNanos < firstAttemptNanos) {
         firstAttemptNanos = copy.firstAttemptNanos;
@@ -223,6 +231,9 @@ public final class FetchContext {
   /** Counts the attempts made through a copy, and adds their timings (back on this context's loop). */
   void absorbAttempts(FetchContext copy) {
     timings.absorb(copy.timings);
+    if (exchanges != null && copy.exchanges != null) {
+      exchanges.absorb(copy.exchanges, timings.attempts() - 1);
+    }
     if (copy.attempts > 0) {
       if (attempts == 0) {
         firstAttemptNanos = copy.firstAttemptNanos;
@@ -254,6 +265,20 @@ public final class FetchContext {
    */
   public Timings timings() {
     return timings;
+  }
+
+  /**
+   * Makes this source record the HTTP exchanges it sends (for a HAR answer); without this call
+   * nothing is recorded.
+   */
+  public FetchContext recordExchanges(Exchanges log) {
+    this.exchanges = log;
+    return this;
+  }
+
+  /** The exchanges this source sent, or null when its run did not ask for them. */
+  public Exchanges exchanges() {
+    return exchanges;
   }
 
   public int attempts() {

@@ -87,10 +87,22 @@ public final class HttpFetcher implements Fetcher {
     private int status;
     private ContentDecoding decoding;
     private boolean done;
+    /** What this attempt sent and got, when the source records its exchanges (a HAR answer), else null. */
+    private final Exchanges.Exchange exchange;
 
     Attempt(FetchRequest request) {
       this.request = request;
       this.context = request.context();
+      Exchanges log = context.exchanges();
+      this.exchange = log == null ? null : log.start(context.timings().attempts() - 1, System.currentTimeMillis());
+      if (exchange != null) {
+        exchange.method = request.method().name();
+        exchange.url = request.url().toString();
+        exchange.requestHeaders.addAll(request.headers());
+        exchange.requestBodySize = request.body() == null ? 0 : request.body().length();
+        exchange.requestContentType = request.body() == null ? null : request.contentType();
+        exchange.requestBody = log.bodies() ? request.body() : null;
+      }
     }
 
     Future<FetchResponse> start() {
@@ -138,16 +150,15 @@ public final class HttpFetcher implements Fetcher {
       if (!request.headers().contains(HttpHeaderNames.ACCEPT_ENCODING)) {
         req.putHeader(HttpHeaderNames.ACCEPT_ENCODING, ContentDecoding.ACCEPTED);
       }
-      Future<HttpClientResponse> sent;
-      context.timings().enter(Timings.Phase.HEAD);
-      if (request.body() != null) {
-        if (!request.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
-          req.putHeader(HttpHeaderNames.CONTENT_TYPE, request.contentType());
-        }
-        sent = req.send(request.body());
-      } else {
-        sent = req.send();
+      if (request.body() != null && !request.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+        req.putHeader(HttpHeaderNames.CONTENT_TYPE, request.contentType());
       }
+      if (exchange != null) {
+        exchange.requestHeaders = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
+        exchange.httpVersion = Exchanges.Exchange.version(req.version());
+      }
+      context.timings().enter(Timings.Phase.HEAD);
+      Future<HttpClientResponse> sent = request.body() != null ? req.send(request.body()) : req.send();
       sent.onComplete(ar -> {
         if (ar.failed()) {
           fail(TransportFailures.of(ar.cause()));
@@ -160,6 +171,13 @@ public final class HttpFetcher implements Fetcher {
     private void receive(HttpClientResponse response) {
       context.timings().enter(Timings.Phase.BODY);
       status = response.statusCode();
+      if (exchange != null) {
+        exchange.status = status;
+        exchange.statusText = response.statusMessage() == null ? "" : response.statusMessage();
+        exchange.responseHeaders = response.headers();
+        exchange.httpVersion = Exchanges.Exchange.version(response.version());
+        exchange.wireBodyBytes = 0;
+      }
       response.exceptionHandler(t -> fail(TransportFailures.isProtocolError(t) ? TransportFailures.of(t) : new FetchException(ErrorKind.CONNECT,
           "connection failed while reading the body: " + TransportFailures.describe(t))));
       long declared = declaredLength(response.getHeader(HttpHeaderNames.CONTENT_LENGTH));
@@ -178,6 +196,9 @@ public final class HttpFetcher implements Fetcher {
       response.handler(chunk -> {
         if (done) {
           return;
+        }
+        if (exchange != null) {
+          exchange.wireBodyBytes += chunk.length();
         }
         if (decoding == null) {
           append(chunk);
@@ -258,6 +279,10 @@ public final class HttpFetcher implements Fetcher {
     }
 
     private void succeed(FetchResponse response) {
+      if (exchange != null) {
+        exchange.contentBytes = held;
+        exchange.responseBody = context.exchanges().bodies() ? body : null;
+      }
       if (finish()) {
         promise.complete(response);
       }
@@ -269,6 +294,9 @@ public final class HttpFetcher implements Fetcher {
       }
       if (clientRequest != null) {
         clientRequest.reset();
+      }
+      if (exchange != null) {
+        exchange.contentBytes = held;
       }
       if (decoding != null) {
         decoding.close();

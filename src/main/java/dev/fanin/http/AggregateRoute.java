@@ -7,7 +7,13 @@ import dev.fanin.aggregate.RunInfo;
 import dev.fanin.fetch.ClientBudgets;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.definition.DefinitionParser;
+import dev.fanin.definition.SourceSpec;
+import dev.fanin.write.AggregateDocument;
+import dev.fanin.write.HarDocument;
 import dev.fanin.write.JsonDocumentWriter;
+import dev.fanin.write.WholeDocument;
+import java.util.List;
+import java.util.function.Supplier;
 import dev.fanin.write.StreamFormat;
 import dev.fanin.write.StreamWriter;
 import io.vertx.core.buffer.Buffer;
@@ -29,9 +35,12 @@ final class AggregateRoute {
   private final Vertx vertx;
   private final IntSupplier writeStallMs;
   private final ClientBudgets budgets;
+  private final Supplier<List<String>> credentialHeaders;
 
+  /** @param credentialHeaders cache.credentialHeaders: redacted in HAR answers, like Authorization */
   AggregateRoute(Vertx vertx, Aggregator aggregator, DefinitionParser parser,
-      IntSupplier writeStallMs, ClientBudgets budgets) {
+      IntSupplier writeStallMs, ClientBudgets budgets, Supplier<List<String>> credentialHeaders) {
+    this.credentialHeaders = credentialHeaders;
     this.vertx = vertx;
     this.budgets = budgets;
     this.writeStallMs = writeStallMs;
@@ -61,7 +70,7 @@ final class AggregateRoute {
   private void aggregate(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     AggregationSpec spec = parser.parse(body == null ? Buffer.buffer() : body);
-    run(ctx.response(), false, spec, ctx.get(FORMAT), RequestIds.of(ctx));
+    run(ctx.response(), false, spec, ctx.get(FORMAT), Negotiation.bodies(ctx, ctx.get(FORMAT)), RequestIds.of(ctx));
   }
 
   /**
@@ -69,19 +78,27 @@ final class AggregateRoute {
    * whole answer: its status and headers never depend on the sources, and core would send the frames
    * written after the head even to a HEAD, so nothing is run. A HEAD of a JSON document runs, since
    * its status is the aggregate's; core drops the body of that single end().
+   *
+   * @param bodies a HAR answer carries the bodies too (?bodies=true)
    */
-  void run(HttpServerResponse response, boolean headOnly, AggregationSpec spec, StreamFormat format, RunInfo info) {
+  void run(HttpServerResponse response, boolean headOnly, AggregationSpec spec, StreamFormat format, boolean bodies,
+      RunInfo info) {
     BudgetFit.check(budgets, spec, info);
-    if (headOnly && format != StreamFormat.JSON) {
+    if (headOnly && !format.whole()) {
       response.setStatusCode(200);
       new StreamWriter(vertx, response, format, writeStallMs.getAsInt()).prepare();
       response.end();
       return;
     }
     Aggregation aggregation;
-    if (format == StreamFormat.JSON) {
-      JsonDocumentWriter writer = new JsonDocumentWriter(vertx, response, spec.sources().size(),
-          writeStallMs.getAsInt(), headOnly);
+    if (format.whole()) {
+      // a HAR answer is the run's exchanges, under the same status and memory bounds as the aggregate
+      WholeDocument document = format == StreamFormat.HAR
+          ? new HarDocument(info.feed() != null ? info.feed() : info.requestId(), info.requestId(),
+              System.currentTimeMillis(), spec.sources().stream().map(SourceSpec::secretHeaders).toList(),
+              credentialHeaders.get(), bodies)
+          : new AggregateDocument(spec.sources().size());
+      JsonDocumentWriter writer = new JsonDocumentWriter(vertx, response, document, writeStallMs.getAsInt(), headOnly);
       aggregation = aggregator.start(spec, writer, info);
       aggregation.summary().compose(summary -> {
         response.setStatusCode(statusOf(summary));

@@ -113,7 +113,7 @@ final class FeedRoutes {
 
   private void runWithQuery(RoutingContext ctx) {
     StreamFormat format = Negotiation.choose(ctx);
-    run(ctx, queryParams(ctx.queryParams()), format);
+    run(ctx, queryParams(ctx.queryParams(), format), format);
   }
 
   /** Like {@link AggregateRoute#checkMediaTypes}, but the parameters' body may be left out. */
@@ -135,7 +135,7 @@ final class FeedRoutes {
         .onSuccess(spec -> {
           try {
             aggregate.run(ctx.response(), ctx.request().method() == HttpMethod.HEAD, spec, format,
-                RequestIds.of(ctx).withFeed(ctx.pathParam("name")));
+                Negotiation.bodies(ctx, format), RequestIds.of(ctx).withFeed(ctx.pathParam("name")));
           } catch (ProblemException refused) {
             ctx.fail(refused);
           }
@@ -143,10 +143,11 @@ final class FeedRoutes {
         .onFailure(ctx::fail);
   }
 
-  private static Map<String, String> queryParams(MultiMap query) {
+  /** The run's parameters: the query's, less stream (and bodies, for a HAR answer). */
+  private static Map<String, String> queryParams(MultiMap query, StreamFormat format) {
     Map<String, String> params = new HashMap<>();
     for (String name : query.names()) {
-      if (name.equals("stream")) {
+      if (name.equals("stream") || (format == StreamFormat.HAR && name.equals("bodies"))) {
         continue;
       }
       List<String> values = query.getAll(name);

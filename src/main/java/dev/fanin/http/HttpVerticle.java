@@ -86,7 +86,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/v1/*").handler(new AccessControl(parts.keys(), parts.rates()));
     new OperationsRoutes(vertx, parts, config).mount(router);
     AggregateRoute aggregate = new AggregateRoute(vertx, aggregator, definitions, () -> config.http().writeStallMs(),
-        parts.clients());
+        parts.clients(), () -> parts.live().get().cache().credentialHeaders());
     aggregate.mount(router, body);
     events = new FeedEvents(vertx, feedRuns, parts.hub(), () -> config.http().writeStallMs());
     new FeedRoutes(feedParser, feedRuns, aggregate, events).mount(router, body);

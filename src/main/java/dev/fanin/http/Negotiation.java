@@ -11,6 +11,19 @@ import dev.fanin.definition.FieldError;
 final class Negotiation {
   private Negotiation() {}
 
+  /** ?bodies=true: a HAR answer carries the bodies too (other formats leave the parameter alone). */
+  static boolean bodies(RoutingContext ctx, StreamFormat format) {
+    String bodies = format == StreamFormat.HAR ? ctx.request().getParam("bodies") : null;
+    if (bodies == null || bodies.equals("false")) {
+      return false;
+    }
+    if (bodies.equals("true")) {
+      return true;
+    }
+    throw new ProblemException(new Problem(400, Problem.TYPE_BASE + "invalid-request", "Invalid request",
+        "bodies must be true or false", List.of(new FieldError("/query/bodies", "must be true or false"))));
+  }
+
   static StreamFormat choose(RoutingContext ctx) {
     String stream = ctx.request().getParam("stream");
     if (stream != null) {
@@ -33,6 +46,9 @@ final class Negotiation {
       }
       String component = accept.component();
       String sub = accept.subComponent();
+      if (component.equals("application") && sub.equals("har+json")) {
+        return StreamFormat.HAR; // only when asked for by name: */* stays JSON
+      }
       if (component.equals("*") || (component.equals("application") && (sub.equals("*") || sub.equals("json")))) {
         return StreamFormat.JSON;
       }
@@ -44,7 +60,7 @@ final class Negotiation {
       }
     }
     throw new ProblemException(Problem.of(406, "not-acceptable", "Not acceptable",
-        "fanin answers application/json, application/x-ndjson or text/event-stream"));
+        "fanin answers application/json, application/x-ndjson, text/event-stream or application/har+json"));
   }
 
   private static boolean isZeroQuality(MIMEHeader accept) {

@@ -1,7 +1,6 @@
 package dev.fanin.write;
 
 import dev.fanin.aggregate.AggregateSummary;
-import dev.fanin.aggregate.ResultListener;
 import dev.fanin.aggregate.SourceResult;
 import io.vertx.core.buffer.Buffer;
 
@@ -9,7 +8,7 @@ import io.vertx.core.buffer.Buffer;
  * Collects results into the whole-aggregate JSON document,
  * {"complete", "durationMs", "results": {id: result, ...}}, in definition order.
  */
-public final class AggregateDocument implements ResultListener {
+public final class AggregateDocument implements WholeDocument {
   private final Buffer[] encoded;
   private final String[] ids;
   private int bytes;
@@ -27,7 +26,13 @@ public final class AggregateDocument implements ResultListener {
     bytes += b.length();
   }
 
+  @Override
+  public String mediaType() {
+    return "application/json";
+  }
+
   /** The document; the collected results are released. */
+  @Override
   public Buffer encode(AggregateSummary summary) {
     Buffer out = Buffer.buffer(bytes + encoded.length * 8 + 64)
         .appendString("{\"complete\":").appendString(Boolean.toString(summary.complete()))

@@ -4,19 +4,21 @@ import dev.fanin.aggregate.AggregateSummary;
 import dev.fanin.aggregate.ResultListener;
 import dev.fanin.aggregate.SourceResult;
 import dev.fanin.fetch.ByteBudget;
+import dev.fanin.fetch.Exchanges;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Answers an HTTP request with the whole aggregate once every source is done. The encoded document
+ * Answers an HTTP request with a whole document (the aggregate, or the run as HAR) once every
+ * source is done. The encoded document
  * counts against the aggregation's byte budget until it has been written, and is written with
  * backpressure ({@link Outbox}).
  */
 public final class JsonDocumentWriter implements ResultListener {
   private final HttpServerResponse response;
-  private final AggregateDocument document;
+  private final WholeDocument document;
   private final StringBuilder timing = new StringBuilder();
   private final Outbox outbox;
   private final boolean headOnly;
@@ -24,10 +26,21 @@ public final class JsonDocumentWriter implements ResultListener {
 
   /** @param headOnly the request was a HEAD: the answer is its status and headers alone */
   public JsonDocumentWriter(Vertx vertx, HttpServerResponse response, int sources, long stallMs, boolean headOnly) {
+    this(vertx, response, new AggregateDocument(sources), stallMs, headOnly);
+  }
+
+  /** @param document what is answered: the aggregate ({@link AggregateDocument}) or a {@link HarDocument} */
+  public JsonDocumentWriter(Vertx vertx, HttpServerResponse response, WholeDocument document, long stallMs,
+      boolean headOnly) {
     this.headOnly = headOnly;
     this.response = response;
-    this.document = new AggregateDocument(sources);
+    this.document = document;
     this.outbox = new Outbox(vertx, response, stallMs);
+  }
+
+  @Override
+  public Exchanges.Recording exchanges() {
+    return document.exchanges();
   }
 
   @Override
@@ -58,7 +71,7 @@ public final class JsonDocumentWriter implements ResultListener {
       budget.force(body.length());
     }
     // a known length, written in slices as the client takes them
-    response.putHeader("Content-Type", "application/json")
+    response.putHeader("Content-Type", document.mediaType())
         .putHeader("Content-Length", Integer.toString(body.length()))
         .putHeader("Server-Timing", timing.append("total;dur=").append(summary.durationMs()).toString());
     if (!headOnly) {

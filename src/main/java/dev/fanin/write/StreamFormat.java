@@ -1,10 +1,11 @@
 package dev.fanin.write;
 
-/** The response formats of an aggregation. */
+/** The response formats of an aggregation: three streams, or one document written at its end (JSON, HAR). */
 public enum StreamFormat {
   JSON("application/json"),
   NDJSON("application/x-ndjson"),
-  SSE("text/event-stream");
+  SSE("text/event-stream"),
+  HAR(HarDocument.MEDIA_TYPE);
 
   private final String mediaType;
 
@@ -14,5 +15,10 @@ public enum StreamFormat {
 
   public String mediaType() {
     return mediaType;
+  }
+
+  /** Whether the answer is one document written once every source is done (else a stream). */
+  public boolean whole() {
+    return this == JSON || this == HAR;
   }
 }

@@ -138,4 +138,17 @@ class HedgingTest {
       assertEquals(expected, r.getJsonObject("timings").getJsonArray("attempts").size(), r.encode());
     }
   }
+
+  @Test
+  void aHarOfAHedgedSourceHasAnEntryForEachRequest() {
+    String key = UUID.randomUUID().toString();
+    JsonObject def = definition(source("s", path(0, "har-" + key, "key=" + key + "&slowFirst=1&slowMs=5000&delay=10"))
+        .put("hedge", new JsonObject().put("afterMs", 100)).put("retries", 0));
+    JsonObject har = fanin.post("/v1/aggregate", "application/json", "application/har+json", def.toBuffer())
+        .bodyAsJsonObject();
+    JsonArray entries = har.getJsonObject("log").getJsonArray("entries");
+    assertEquals(2, entries.size(), entries.encode());
+    assertEquals(0, entries.getJsonObject(0).getInteger("_attempt"), entries.encode());
+    assertEquals(1, entries.getJsonObject(1).getInteger("_attempt"), entries.encode());
+  }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanin.testing.FaninExtension;
 import dev.fanin.testing.FaninHarness;
+import dev.fanin.testing.HarSchema;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -40,6 +42,24 @@ class LaneSpreadingTest {
     for (String id : results.fieldNames()) {
       assertEquals("ok", results.getJsonObject(id).getString("status"));
       assertEquals(1, results.getJsonObject(id).getInteger("attempts"), id);
+    }
+  }
+
+  @Test
+  void aHarAnswerListsTheExchangesSentFromTheOtherLoopToo() {
+    HttpResponse<Buffer> res = fixture.fanin().post("/v1/aggregate", "application/json", "application/har+json",
+        sources(16, "delay=10").toBuffer());
+    assertEquals(200, res.statusCode(), res.bodyAsString());
+    JsonObject har = res.bodyAsJsonObject();
+    HarSchema.assertValid(har);
+    JsonArray entries = har.getJsonObject("log").getJsonArray("entries");
+    assertEquals(16, entries.size(), "one entry per source, whichever loop sent it");
+    for (int i = 0; i < entries.size(); i++) {
+      JsonObject e = entries.getJsonObject(i);
+      assertEquals("s" + i, e.getString("_sourceId"));
+      assertEquals(0, e.getInteger("_attempt"));
+      assertEquals(200, e.getJsonObject("response").getInteger("status"));
+      assertTrue(e.getJsonObject("timings").getDouble("wait") >= 9, e.encode());
     }
   }
 
