@@ -143,7 +143,8 @@ final class FeedRoutes {
         .onFailure(ctx::fail);
   }
 
-  private static Map<String, String> queryParams(MultiMap query) {
+  /** The parameters of a GET run: the query string, less the reserved stream; a name given twice → 400. */
+  static Map<String, String> queryParams(MultiMap query) {
     Map<String, String> params = new HashMap<>();
     for (String name : query.names()) {
       if (name.equals("stream")) {
