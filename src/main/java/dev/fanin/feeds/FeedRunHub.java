@@ -2,6 +2,7 @@ package dev.fanin.feeds;
 
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class FeedRunHub {
 
   private final Map<String, Set<Follower>> followers = new ConcurrentHashMap<>();
   private final Map<String, RecentRuns> recent = new ConcurrentHashMap<>();
+  private final Map<String, LatestTimeline> timelines = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> subscribers = new ConcurrentHashMap<>();
   private final AtomicInteger allSubscribers = new AtomicInteger();
   private final int maxSubscribers;
@@ -62,6 +64,7 @@ public final class FeedRunHub {
   /** The feed's runs ended; its remembered runs are forgotten. */
   void ended(String feed, String why) {
     recent.remove(feed);
+    timelines.remove(feed);
     for (Follower follower : followers.getOrDefault(feed, Set.of())) {
       follower.context().runOnContext(v -> follower.ended(why));
     }
@@ -70,6 +73,23 @@ public final class FeedRunHub {
   /** Forgets a feed's runs (it is no longer scheduled here). */
   void forget(String feed) {
     recent.remove(feed);
+    timelines.remove(feed);
+  }
+
+  /** The whole merged timeline of a run of this node's. */
+  void timeline(String feed, LatestTimeline timeline) {
+    timelines.put(feed, timeline);
+  }
+
+  /** A run heard from another node, whose items are only the new ones: added to the timeline kept. */
+  void heardItems(String feed, String runAt, JsonArray fresh) {
+    timelines.compute(feed, (f, kept) -> (kept == null ? new LatestTimeline(runAt, new JsonArray()) : kept)
+        .with(runAt, fresh));
+  }
+
+  /** The merged timeline of a scheduled feed as of its latest run, or null (no run, or it merges no items). */
+  public LatestTimeline latestTimeline(String feed) {
+    return timelines.get(feed);
   }
 
   /** The runs after the one with this id (see {@link RecentRuns#after}). */

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns "run feed X with these params" into an {@link AggregationSpec}, asking the registry over
@@ -42,6 +43,40 @@ public final class FeedRuns {
   public Future<AggregationSpec> resolve(String name, Map<String, String> params) {
     return ask(FeedAddresses.GET, new JsonObject().put("name", name))
         .map(feedJson -> parser.resolve(feed(name, feedJson), params));
+  }
+
+  /**
+   * A feed resolved with parameter values.
+   *
+   * @param given the values the caller gave
+   */
+  public record Resolved(Feed feed, Map<String, String> given, AggregationSpec spec) {
+    /** Whether the feed's scheduled runs answer it: it has a schedule, and every value given is the default. */
+    public boolean scheduledRun() {
+      return feed.schedule() != null && given.entrySet().stream()
+          .allMatch(e -> feed.params().containsKey(e.getKey())
+              && e.getValue().equals(feed.params().get(e.getKey()).defaultValue()));
+    }
+
+    /** The values given that differ from the defaults, by name: what tells this run from the default one. */
+    public Map<String, String> nonDefault() {
+      Map<String, String> out = new TreeMap<>();
+      given.forEach((name, value) -> {
+        ParamSpec param = feed.params().get(name);
+        if (param == null || !value.equals(param.defaultValue())) {
+          out.put(name, value);
+        }
+      });
+      return out;
+    }
+  }
+
+  /** As {@link #resolve}, keeping the feed and the values given. */
+  public Future<Resolved> resolveFeed(String name, Map<String, String> params) {
+    return ask(FeedAddresses.GET, new JsonObject().put("name", name)).map(feedJson -> {
+      Feed feed = feed(name, feedJson);
+      return new Resolved(feed, Map.copyOf(params), parser.resolve(feed, params));
+    });
   }
 
   /** The feed the registry answered with, parsed once per version. */

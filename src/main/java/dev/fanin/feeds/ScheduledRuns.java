@@ -68,6 +68,7 @@ final class ScheduledRuns {
   void publish(String feed, Outcome outcome) {
     AggregateSummary summary = outcome.summary();
     if (summary.items() != null) {
+      hub.timeline(feed, new LatestTimeline(outcome.runAt(), summary.items()));
       summary = withItems(summary, seen.onlyNew(feed, summary.items()));
     }
     Buffer run = runJson(outcome.document().encode(summary), feed, outcome.runAt());
@@ -80,6 +81,9 @@ final class ScheduledRuns {
   void keep(String feed, JsonObject run) {
     String id = run.getString("runAt");
     if (id != null) {
+      if (run.getValue("items") instanceof JsonArray items) {
+        hub.heardItems(feed, id, items);
+      }
       hub.publish(feed, id, run.toBuffer());
     }
   }

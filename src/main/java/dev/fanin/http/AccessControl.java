@@ -19,8 +19,12 @@ import java.util.regex.Pattern;
 final class AccessControl implements Handler<RoutingContext> {
   static final String KEY_ID = "fanin.keyId";
   static final String ADMIN = "feeds:admin";
-  /** The paths that run an aggregation: /v1/aggregate and /v1/feeds/{name}/aggregate. */
-  private static final Pattern RUN = Pattern.compile("/v1/aggregate|/v1/feeds/[^/]+/aggregate");
+  /**
+   * The paths that run an aggregation: /v1/aggregate, /v1/feeds/{name}/aggregate and the feed's
+   * timeline as a feed (feed.atom, feed.json, feed.rss), which runs it unless a scheduled run answers.
+   */
+  private static final Pattern RUN = Pattern.compile(
+      "/v1/aggregate|/v1/feeds/[^/]+/(aggregate|feed\\.atom|feed\\.json|feed\\.rss)");
   private final ApiKeys keys;
   private final RateLimiter rates;
 

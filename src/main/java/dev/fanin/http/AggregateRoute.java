@@ -120,6 +120,15 @@ final class AggregateRoute {
     }
   }
 
+  /**
+   * Starts a run whose answer is built from its summary alone (the merged items): its results are
+   * not kept. Refuses as {@link #run} does (the client's upstream budget, overload).
+   */
+  Aggregation startForSummary(AggregationSpec spec, RunInfo info) {
+    BudgetFit.check(budgets, spec, info);
+    return aggregator.start(spec, (index, result) -> { }, info);
+  }
+
   /** A whole-document answer's status: 200, else 504 when only timeouts failed it, else 502. */
   static int statusOf(AggregateSummary summary) {
     if (summary.requiredOk()) {

@@ -143,8 +143,11 @@ final class FeedRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** The run's parameters: the query's, less stream (and bodies, for a HAR answer). */
-  private static Map<String, String> queryParams(MultiMap query, StreamFormat format) {
+  /**
+   * The parameters of a run: the query string, less the reserved stream (and bodies, for a HAR
+   * answer); a name given twice → 400.
+   */
+  static Map<String, String> queryParams(MultiMap query, StreamFormat format) {
     Map<String, String> params = new HashMap<>();
     for (String name : query.names()) {
       if (name.equals("stream") || (format == StreamFormat.HAR && name.equals("bodies"))) {

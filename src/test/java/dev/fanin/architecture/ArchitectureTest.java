@@ -39,7 +39,7 @@ class ArchitectureTest {
         .layer("Root").definedBy("dev.fanin")
         .layer("Intake").definedBy("dev.fanin.http..", "dev.fanin.bus..", "dev.fanin.demo..", "dev.fanin.batch..")
         .layer("Feeds").definedBy("dev.fanin.feeds..")
-        .layer("Writers").definedBy("dev.fanin.write..")
+        .layer("Writers").definedBy("dev.fanin.write..", "dev.fanin.feedwrite..")
         .layer("Aggregation").definedBy("dev.fanin.aggregate..")
         .layer("Pipeline").definedBy("dev.fanin.pipeline..")
         .layer("Fetch").definedBy("dev.fanin.fetch..", "dev.fanin.cache..")

@@ -21,6 +21,15 @@ class RequiredScopeTest {
   }
 
   @Test
+  void aFeedReadAsAFeedIsARunToo() {
+    for (String doc : new String[] {"feed.atom", "feed.json", "feed.rss"}) {
+      assertEquals("aggregate", AccessControl.requiredScope(HttpMethod.GET, "/v1/feeds/x/" + doc), doc);
+      assertEquals("aggregate", AccessControl.requiredScope(HttpMethod.HEAD, "/v1//feeds/x/" + doc + "/"), doc);
+    }
+    assertEquals("feeds:read", AccessControl.requiredScope(HttpMethod.GET, "/v1/feeds/x/feedXatom"));
+  }
+
+  @Test
   void aFeedNamedAggregateIsAFeedNotARun() {
     assertEquals("feeds:write", AccessControl.requiredScope(HttpMethod.PUT, "/v1/feeds/aggregate"));
     assertEquals("feeds:write", AccessControl.requiredScope(HttpMethod.DELETE, "/v1/feeds/aggregate/"));
