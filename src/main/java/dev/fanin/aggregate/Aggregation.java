@@ -52,6 +52,9 @@ public final class Aggregation {
   /** The policy's verdict once decided: null while undecided (or under "all"). */
   private Boolean policyMet;
   private boolean policyEnded;
+  private Fetcher fetcher;
+  /** Sources that wait for others' results: how many they still wait for, and who waits for whom. */
+  private final Dependencies dependencies;
 
   Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, ByteBudget budget,
       long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder) {
@@ -76,6 +79,7 @@ public final class Aggregation {
         policyPending++;
       }
     }
+    this.dependencies = Dependencies.of(spec.sources());
   }
 
   void start(Fetcher fetcher) {
@@ -91,18 +95,47 @@ public final class Aggregation {
       futures.add(promise.future());
     }
     Future.join(futures).onComplete(done -> finish());
+    this.fetcher = fetcher;
     for (int i = 0; i < sources.size(); i++) {
-      int index = i;
-      SourceSpec source = sources.get(i);
-      Future<FetchResponse> fetched;
-      try {
-        fetched = fetcher.fetch(FetchRequest.of(source, contexts[i]));
-      } catch (RuntimeException e) {
-        fetched = Future.failedFuture(e);
+      if (dependencies == null || !dependencies.waits(i)) {
+        send(i, sources.get(i));
       }
-      fetched.onComplete(ar -> outcomes.toResult(source, contexts[index], ar)
-          .onComplete(r -> complete(index, r.succeeded() ? r.result()
-              : outcomes.failure(source, contexts[index], r.cause(), 0, null))));
+    }
+  }
+
+  private void send(int index, SourceSpec source) {
+    Future<FetchResponse> fetched;
+    try {
+      fetched = fetcher.fetch(FetchRequest.of(source, contexts[index]));
+    } catch (RuntimeException e) {
+      fetched = Future.failedFuture(e);
+    }
+    fetched.onComplete(ar -> outcomes.toResult(source, contexts[index], ar)
+        .onComplete(r -> complete(index, r.succeeded() ? r.result()
+            : outcomes.failure(source, contexts[index], r.cause(), 0, null))));
+  }
+
+  /**
+   * A source others wait for has its result: each of them that waits for nothing more now runs,
+   * with the values filled in, or ends skipped. Not while the aggregation is being ended (its
+   * deadline, the client, a policy): those end for that reason.
+   */
+  private void release(SourceResult result) {
+    if (dependencies == null || policyEnded) {
+      return;
+    }
+    for (int d : dependencies.done(result)) {
+      if (delivered.get(d).future().isComplete()) {
+        continue;
+      }
+      SourceSpec source = spec.sources().get(d);
+      Dependencies.Filled filled = dependencies.fill(source);
+      if (filled.skipped() != null) {
+        complete(d, outcomes.failure(source, contexts[d], new FetchException(ErrorKind.SKIPPED, filled.skipped()),
+            0, null));
+      } else {
+        send(d, filled.source());
+      }
     }
   }
 
@@ -138,6 +171,7 @@ public final class Aggregation {
     } finally {
       promise.complete();
     }
+    release(result);
     if (policyMet != null && !policyEnded) {
       policyEnded = true; // after the result that decided it is delivered: the rest end as cancelled
       int required = spec.sources().size() - (int) spec.sources().stream().filter(SourceSpec::optional).count();

@@ -49,7 +49,7 @@ record RunSettings(Integer concurrency, Integer timeoutMs, Integer retries, Long
     return new SourceSpec(s.id(), s.url(), s.method(), s.headers(), s.body(), s.contentType(),
         timeoutMs != null ? timeoutMs : s.timeoutMs(), retries != null ? retries : s.retries(), s.optional(),
         format != null ? format : s.format(), s.projection(), s.cache(), s.secretHeaders(), s.keepBodyOnRedirect(),
-        s.hedge());
+        s.hedge(), s.template());
   }
 
   /**

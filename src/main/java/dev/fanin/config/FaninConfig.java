@@ -41,7 +41,8 @@ public record FaninConfig(
       int maxConcurrency,
       long maxAggregateBytes,
       int maxInFlight,
-      long maxProcessBytes) {}
+      long maxProcessBytes,
+      int maxDependencyDepth) {}
 
   /** Limits and defaults of one source. */
   public record Source(

@@ -78,6 +78,9 @@ public final class DefinitionParser {
     List<SourceSpec> sources = sources(json.getValue("sources"), aggregateLimits, errors);
     RateSpec rate = RateFields.rate(json.getValue("rate"), sources, config.get().upstream().origins(), errors);
     CompletionSpec complete = CompletionFields.completion(json.getValue("complete"), sources, errors);
+    if (errors.isEmpty()) {
+      References.checkGraph(sources, aggregateLimits.maxDependencyDepth(), errors);
+    }
     if (!errors.isEmpty()) {
       throw new InvalidDefinitionException(errors);
     }
@@ -99,7 +102,7 @@ public final class DefinitionParser {
     FaninConfig.Source sourceLimits = config.get().source();
     return new SourceSpec(checkedId, checkedUrl, HttpMethod.GET, MultiMap.caseInsensitiveMultiMap(), null, null,
         sourceLimits.defaultTimeoutMs(), sourceLimits.defaultRetries(), false, SourceFormat.AUTO, Projection.NONE,
-        cache(null, "cache", errors), Set.of(), false, null);
+        cache(null, "cache", errors), Set.of(), false, null, null);
   }
 
   private List<SourceSpec> sources(Object value, FaninConfig.Aggregate aggregateLimits,
@@ -147,7 +150,10 @@ public final class DefinitionParser {
     int before = errors.size();
     unknownFields(json, SOURCE_FIELDS, at, errors);
     String id = SourceFields.id(json.getValue("id"), at + "/id", errors);
-    URI url = SourceFields.url(json.getValue("url"), at + "/url", errors);
+    Object rawUrl = json.getValue("url");
+    boolean urlRefers = rawUrl instanceof String s && Reference.any(s);
+    URI url = SourceFields.url(urlRefers ? References.checkable((String) rawUrl, at + "/url", errors) : rawUrl,
+        at + "/url", errors);
     HttpMethod method = SourceFields.method(json.getValue("method"), at + "/method", errors);
     MultiMap headers = SourceFields.headers(json.getValue("headers"), at + "/headers", errors);
     int timeout = integer(json, "timeoutMs", at, sourceLimits.defaultTimeoutMs(), 1,
@@ -189,8 +195,10 @@ public final class DefinitionParser {
     if (errors.size() > before) {
       return null;
     }
+    SourceTemplate template = References.template(urlRefers ? (String) rawUrl : null, headers, body,
+        "application/json".equals(contentType));
     return new SourceSpec(id, url, method, headers, body, contentType, timeout, retries, optional,
-        format, projection, cache, secretHeaders, keepBodyOnRedirect, hedge);
+        format, projection, cache, secretHeaders, keepBodyOnRedirect, hedge, template);
   }
 
   private CacheSpec cache(Object value, String at, List<FieldError> errors) {

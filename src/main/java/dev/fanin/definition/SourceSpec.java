@@ -14,6 +14,8 @@ import java.net.URI;
  * @param secretHeaders headers (lower case) the source marks as credentials: never sent to another origin
  * @param keepBodyOnRedirect whether a 307/308 to another origin may carry the body
  * @param hedge when to send a second request while the first has not answered (GET and HEAD), or null
+ * @param template what the source fills in from other sources' results before it runs, or null when
+ *     it refers to none (then it starts at once)
  */
 public record SourceSpec(
     String id,
@@ -30,4 +32,12 @@ public record SourceSpec(
     CacheSpec cache,
     java.util.Set<String> secretHeaders,
     boolean keepBodyOnRedirect,
-    dev.fanin.config.HedgeSpec hedge) {}
+    dev.fanin.config.HedgeSpec hedge,
+    SourceTemplate template) {
+
+  /** This source with its references filled in: it runs as any source does. */
+  public SourceSpec filled(java.net.URI url, io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
+    return new SourceSpec(id, url, method, headers, body, contentType, timeoutMs, retries, optional, format,
+        projection, cache, secretHeaders, keepBodyOnRedirect, hedge, null);
+  }
+}

@@ -1,5 +1,7 @@
 package dev.fanin.feeds;
 
+import dev.fanin.definition.Placeholders;
+
 import dev.fanin.config.FaninConfig;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.definition.DefinitionParser;

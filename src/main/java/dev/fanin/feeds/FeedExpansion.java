@@ -1,5 +1,7 @@
 package dev.fanin.feeds;
 
+import dev.fanin.definition.Placeholders;
+
 import dev.fanin.definition.DefinitionParser;
 import dev.fanin.definition.FieldError;
 import dev.fanin.definition.InvalidDefinitionException;

@@ -16,7 +16,9 @@ public enum ErrorKind {
    * daily budget, a soft limit in its answer) did not allow the request within the deadline.
    */
   RATE_LIMITED("rate_limited"),
-  CANCELLED("cancelled");
+  CANCELLED("cancelled"),
+  /** A source that waited for others' results did not run: one failed, or had no value where pointed. */
+  SKIPPED("skipped");
 
   private final String wireName;
 

@@ -641,4 +641,26 @@ class DefinitionParserTest {
     assertEquals(Set.of("/complete/count"), completeErrors(new JsonObject().put("when", "first").put("count", 2)));
     assertEquals(Set.of("/complete/by"), completeErrors(new JsonObject().put("when", "first").put("by", 1)));
   }
+
+  // ---- references between sources ----
+
+  @Test
+  void aChainDeeperThanTheLimitIsRefusedAndReferencesAreRead() {
+    DefinitionParser shallow = new DefinitionParser(ConfigLoader.fromJson(new JsonObject()
+        .put("aggregate", new JsonObject().put("maxDependencyDepth", 1))));
+    JsonObject chain = new JsonObject().put("sources", new JsonArray()
+        .add(new JsonObject().put("id", "a").put("url", "http://a.example/"))
+        .add(new JsonObject().put("id", "b").put("url", "http://b.example/{sources.a.data.id}"))
+        .add(new JsonObject().put("id", "c").put("url", "http://c.example/?q={sources.b.data.items.0.id}")));
+    try {
+      fail("expected a 400, got " + shallow.parse(chain));
+    } catch (InvalidDefinitionException e) {
+      assertEquals(List.of("/sources/2"), e.errors().stream().map(FieldError::pointer).toList());
+      assertTrue(e.errors().get(0).detail().contains("aggregate.maxDependencyDepth (1)"), e.errors().toString());
+    }
+    AggregationSpec spec = parser.parse(chain);
+    assertNull(spec.sources().get(0).template());
+    assertEquals(List.of(new Reference("sources.b.data.items.0.id", "b", "/items/0/id")),
+        spec.sources().get(2).template().references());
+  }
 }

@@ -1,5 +1,7 @@
 package dev.fanin.feeds;
 
+import dev.fanin.definition.Placeholders;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

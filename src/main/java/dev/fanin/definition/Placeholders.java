@@ -1,4 +1,4 @@
-package dev.fanin.feeds;
+package dev.fanin.definition;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -10,26 +10,43 @@ import java.util.regex.Pattern;
  * Substitutes {name} placeholders. In URLs each value is percent-encoded for its place, so no value
  * can change the scheme, the host, the path structure or the query structure.
  */
-final class Placeholders {
-  static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]{0,31})}");
+public final class Placeholders {
+  public static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]{0,31})}");
 
   private Placeholders() {}
 
   /** The text would grow past its limit with these values; nothing longer was built. */
-  static final class TooLong extends RuntimeException {
-    TooLong() {
+  public static final class TooLong extends RuntimeException {
+    public TooLong() {
       super(null, null, false, false);
     }
   }
 
   /** Replaces every {name} whose name has a value, leaving the others as they are. */
-  static String substitute(String text, Map<String, String> values) {
+  public static String substitute(String text, Map<String, String> values) {
     return substitute(text, values, Integer.MAX_VALUE);
   }
 
   /** As above; throws {@link TooLong} as soon as the result passes {@code limit} characters. */
-  static String substitute(String text, Map<String, String> values, int limit) {
-    return replace(text, (name, at) -> values.get(name), limit);
+  public static String substitute(String text, Map<String, String> values, int limit) {
+    return replace(text, PLACEHOLDER, (name, at) -> values.get(name), limit);
+  }
+
+  /** As above, for placeholders of another pattern (its group 1 names the value; null leaves it). */
+  public static String substitute(String text, Pattern pattern, java.util.function.Function<String, String> valueOf,
+      int limit) {
+    return replace(text, pattern, (name, at) -> valueOf.apply(name), limit);
+  }
+
+  /** As {@link #substituteUrl(String, Map, int)}, for placeholders of another pattern. */
+  public static String substituteUrl(String url, Pattern pattern, java.util.function.Function<String, String> valueOf,
+      int limit) {
+    int pathStart = pathStart(url);
+    int queryStart = firstOf(url, pathStart, '?', '#');
+    return replace(url, pattern, (name, at) -> {
+      String value = valueOf.apply(name);
+      return value == null ? null : encode(value, at < queryStart);
+    }, limit);
   }
 
   /**
@@ -37,15 +54,15 @@ final class Placeholders {
    * every character but A-Z a-z 0-9 - _ ~ is encoded (dots too, so ".." cannot climb), and in the
    * query and fragment every character but those and "." is encoded.
    */
-  static String substituteUrl(String url, Map<String, String> values) {
+  public static String substituteUrl(String url, Map<String, String> values) {
     return substituteUrl(url, values, Integer.MAX_VALUE);
   }
 
   /** As above; throws {@link TooLong} as soon as the URL passes {@code limit} characters. */
-  static String substituteUrl(String url, Map<String, String> values, int limit) {
+  public static String substituteUrl(String url, Map<String, String> values, int limit) {
     int pathStart = pathStart(url);
     int queryStart = firstOf(url, pathStart, '?', '#');
-    return replace(url, (name, at) -> {
+    return replace(url, PLACEHOLDER, (name, at) -> {
       String value = values.get(name);
       if (value == null) {
         return null;
@@ -58,7 +75,7 @@ final class Placeholders {
    * The longest a text can become: its own characters, with each placeholder of a known parameter
    * counted at that parameter's longest value.
    */
-  static long worstCase(String text, Map<String, Integer> maxLengths) {
+  public static long worstCase(String text, Map<String, Integer> maxLengths) {
     Matcher m = PLACEHOLDER.matcher(text);
     long length = text.length();
     while (m.find()) {
@@ -71,7 +88,7 @@ final class Placeholders {
   }
 
   /** Where the path begins: just after scheme://authority; placeholders before it are refused. */
-  static int pathStart(String url) {
+  public static int pathStart(String url) {
     int scheme = url.indexOf("://");
     int from = scheme < 0 ? 0 : scheme + 3;
     return firstOf(url, from, '/', '?', '#');
@@ -88,8 +105,9 @@ final class Placeholders {
     return best;
   }
 
-  private static String replace(String text, BiFunction<String, Integer, String> valueAt, int limit) {
-    Matcher m = PLACEHOLDER.matcher(text);
+  private static String replace(String text, Pattern pattern, BiFunction<String, Integer, String> valueAt,
+      int limit) {
+    Matcher m = pattern.matcher(text);
     StringBuilder out = null;
     int last = 0;
     while (m.find()) {
@@ -116,7 +134,7 @@ final class Placeholders {
     return out.toString();
   }
 
-  static String encode(String value, boolean inPath) {
+  public static String encode(String value, boolean inPath) {
     StringBuilder out = new StringBuilder(value.length() + 8);
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;

@@ -1,4 +1,4 @@
-package dev.fanin.feeds;
+package dev.fanin.definition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
