@@ -57,7 +57,8 @@ FULL = {
     "batch": {"n": 10000, "delay": 50, "concurrency": 100, "big_n": 1000000, "big_concurrency": 256,
               "big_seed_n": 100000, "big_xargs_n": 20000, "startup_reps": 9},
     # issue 18: 20 sources of 20 ms, 5 % of requests take 1 s; aggregations one after another per variant
-    "hedge": {"n": 20, "fast": 20, "slow": 1000, "slow_pct": 5, "aggs": 200, "warm": 20, "after_ms": 60},
+    "hedge": {"n": 20, "fast": 20, "slow": 1000, "slow_pct": 5, "aggs": 200, "warm": 20, "after_ms": 60,
+              "chain_reps": 20},
 }
 
 QUICK = {
@@ -76,7 +77,8 @@ QUICK = {
     "rationed": {"n": 200, "concurrency": 50, "rate": 50, "burst": 5, "retries": 3},
     "batch": {"n": 500, "delay": 50, "concurrency": 50, "big_n": 5000, "big_concurrency": 64,
               "big_seed_n": 2000, "big_xargs_n": 500, "startup_reps": 3},
-    "hedge": {"n": 10, "fast": 20, "slow": 300, "slow_pct": 10, "aggs": 20, "warm": 5, "after_ms": 60},
+    "hedge": {"n": 10, "fast": 20, "slow": 300, "slow_pct": 10, "aggs": 20, "warm": 5, "after_ms": 60,
+              "chain_reps": 3},
 }
 
 # Targets of issue 3 (2 cores; every figure a ratio or difference measured in one run).
@@ -607,7 +609,29 @@ def scenario_hedge(cfg, ports, out):
                        "extra_requests_pct": round(100.0 * (attempts - hc["n"] * hc["aggs"]) / (hc["n"] * hc["aggs"]), 2)}
         log("hedging %s: p50 %.1f ms, p99 %.1f ms, %.1f %% extra requests" % (
             label, runs[label]["p50_ms"], runs[label]["p99_ms"], runs[label]["extra_requests_pct"]))
-    out["hedge"] = dict(hc, runs=runs)
+    # a dependent chain of three (each source needs the one before: {sources.a.data.v}) against the same three
+    # requests one after another by hand, each 100 ms at the upstream
+    chain_fanin, chain_hand = [], []
+    up = ports["upstream"]
+    for rep in range(hc["chain_reps"]):
+        body = json.dumps({"sources": [
+            {"id": "a", "url": "http://127.0.0.1:%d/chain/a?delay=100&body=%%7B%%22v%%22%%3A%%22b%d%%22%%7D" % (up, rep)},
+            {"id": "b", "url": "http://127.0.0.1:%d/chain/{sources.a.data.v}?delay=100&body=%%7B%%22v%%22%%3A%%22c%%22%%7D"
+                           % up},
+            {"id": "c", "url": "http://127.0.0.1:%d/chain/{sources.b.data.v}?delay=100&r=%d" % (up, rep)}]}).encode()
+        st, data, ms = client.post("/v1/aggregate", body)
+        if st != 200:
+            raise RuntimeError("chain: HTTP %s: %s" % (st, data[:300]))
+        chain_fanin.append(ms)
+        t0 = time.perf_counter()
+        for path in ("/chain/a?delay=100&h=%d" % rep, "/chain/b?delay=100&h=%d" % rep, "/chain/c?delay=100&h=%d" % rep):
+            st, _ = procs.http_get(up, path, timeout=10)
+        chain_hand.append((time.perf_counter() - t0) * 1000)
+    runs_chain = {"fanin_p50_ms": round(statistics.median(chain_fanin), 1),
+                  "by_hand_p50_ms": round(statistics.median(chain_hand), 1), "ideal_ms": 300}
+    log("dependent chain of 3 x 100 ms: fanin %.1f ms, by hand %.1f ms" % (
+        runs_chain["fanin_p50_ms"], runs_chain["by_hand_p50_ms"]))
+    out["hedge"] = dict(hc, runs=runs, chain=runs_chain)
 
 
 def scenario_big_stream(cfg, ports, out, fanin_pid, sampler):
@@ -935,6 +959,11 @@ def build_rows(cfg, out, quick):
             add(key="hedge_" + key, scenario="%s: %s, p50 / p99 (ms)" % (head, names[key]), ideal=fmt(hg["fast"]),
                 fanin="%s / %s" % (fmt(r["p50_ms"], 1), fmt(r["p99_ms"], 1)),
                 delta="+%s%% requests" % fmt(r["extra_requests_pct"], 1), value=r["p99_ms"])
+        ch = hg.get("chain")
+        if ch:
+            add(key="chain", scenario="11 dependent chain of 3 sources x 100 ms, p50 (ms)", ideal=fmt(ch["ideal_ms"]),
+                fanin=fmt(ch["fanin_p50_ms"], 1), delta="+%s" % fmt(ch["fanin_p50_ms"] - ch["ideal_ms"], 1),
+                aiohttp="by hand %s" % fmt(ch["by_hand_p50_ms"], 1), value=ch["fanin_p50_ms"])
     rows.extend(batch_rows(out))
     return rows
 
