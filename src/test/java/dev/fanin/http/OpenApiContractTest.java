@@ -302,10 +302,16 @@ class OpenApiContractTest {
     assertEquals(502, partial.statusCode(), partial.bodyAsString());
     assertAnswers(HttpMethod.POST, "/v1/aggregate", partial);
 
+    // the definition docs/design.md quotes: four mistakes, four errors, each named by its pointer
     HttpResponse<Buffer> invalid = call(HttpMethod.POST, "/v1/aggregate", null,
-        definition(source("a", "ftp://example.com/"), source("b", up)).put("deadlineMS", 1));
+        definition(source("a", "ftp://example.com/"), source("b", up).put("hedge", new JsonObject().put("afterMs", 0)))
+            .put("deadlineMS", 1).put("complete", new JsonObject().put("when", "any")));
     assertEquals(400, invalid.statusCode());
-    assertEquals(2, invalid.bodyAsJsonObject().getJsonArray("errors").size(), invalid.bodyAsString());
+    Set<String> pointers = new TreeSet<>();
+    invalid.bodyAsJsonObject().getJsonArray("errors").forEach(e -> pointers.add(((JsonObject) e).getString("pointer")));
+    assertEquals(Set.of("/sources/0/url", "/sources/1/hedge/afterMs", "/deadlineMS", "/complete/count"), pointers,
+        invalid.bodyAsString());
+    assertFalse(ApiContract.valid(ApiContract.schema("Definition"), definition(source("a", "ftp://example.com/"))));
     assertAnswers(HttpMethod.POST, "/v1/aggregate", invalid);
 
     for (String accept : new String[] {"application/x-ndjson", "text/event-stream"}) {
