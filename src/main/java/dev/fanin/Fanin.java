@@ -85,6 +85,7 @@ public final class Fanin {
   private final EventLoopAggregators aggregators;
   private final List<String> deploymentIds = new ArrayList<>();
   private int port;
+  private volatile HttpVerticle httpIntake;
 
   /** A process on its own, with a metrics registry of its own (tests, embedding). */
   public Fanin(Vertx vertx, FaninConfig config) {
@@ -178,6 +179,7 @@ public final class Fanin {
         .map(id -> {
           deploymentIds.add(id);
           port = first.get().actualPort();
+          httpIntake = first.get();
           listening.complete();
           ready.set(true);
           return this;
@@ -252,6 +254,11 @@ public final class Fanin {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
     return chain.compose(v -> budgets.stop());
+  }
+
+  /** The routes the HTTP intake serves (every instance builds the same), once started. */
+  public List<io.vertx.ext.web.Route> routes() {
+    return httpIntake == null ? List.of() : httpIntake.routes();
   }
 
   /** The port the service listens on. */

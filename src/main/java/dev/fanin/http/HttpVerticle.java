@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashSet;
@@ -34,6 +35,7 @@ public final class HttpVerticle extends VerticleBase {
   private Aggregator aggregator;
   private HttpServer server;
   private FeedEvents events;
+  private Router router;
   /** Connections still waiting for their first request; confined to this verticle's event loop. */
   private final Set<HttpConnection> awaitingFirstRequest = new HashSet<>();
 
@@ -58,7 +60,7 @@ public final class HttpVerticle extends VerticleBase {
         // HTTP/1.1 only: no cleartext HTTP/2 upgrade, which graceful shutdown and proxies handle worse
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(config.http().idleTimeoutSeconds()));
-    Router router = router(aggregator, definitions, feedParser, feedRuns);
+    router = router(aggregator, definitions, feedParser, feedRuns);
     return server.connectionHandler(this::firstRequestDeadline)
         .invalidRequestHandler(this::refuseUndecodable)
         .requestHandler(request -> {
@@ -153,6 +155,11 @@ public final class HttpVerticle extends VerticleBase {
     return events.close()
         .compose(v -> server.shutdown(config.http().shutdownGraceMs(), TimeUnit.MILLISECONDS))
         .andThen(v -> aggregator.close());
+  }
+
+  /** The routes this intake serves, as its router holds them (what /openapi.json must describe). */
+  public List<Route> routes() {
+    return List.copyOf(router.getRoutes());
   }
 
   /** The port actually bound (useful when configured as 0). */

@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** What operators look at: health, readiness, metrics, circuit breakers, origins and the cluster. */
+/**
+ * What operators look at: health, readiness, metrics, circuit breakers, origins and the cluster; and
+ * the API's contract, /openapi.json.
+ */
 final class OperationsRoutes {
   private final Vertx vertx;
   private final IntakeParts services;
@@ -49,6 +52,9 @@ final class OperationsRoutes {
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));
+    byte[] contract = OpenApiDocument.bytes(); // read at start, not on a request
+    router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(Buffer.buffer(contract)));
     router.get("/v1/circuits").handler(this::circuits);
     router.get("/v1/cluster").handler(ctx -> ctx.json(clusterJson()));
     router.get("/v1/origins").handler(this::origins);

@@ -76,8 +76,9 @@ class AccessControlTest {
   }
 
   @Test
-  void healthAndTheDemoNeedNoKey() {
+  void healthAndTheContractNeedNoKey() {
     assertEquals(200, fixture.fanin().client.request(HttpMethod.GET, "/health").send().await().statusCode());
+    assertEquals(200, fixture.fanin().client.request(HttpMethod.GET, "/openapi.json").send().await().statusCode());
   }
 
   @Test
