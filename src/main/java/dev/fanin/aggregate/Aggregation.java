@@ -40,11 +40,9 @@ public final class Aggregation {
   private int failed;
   private boolean requiredOk = true;
   private boolean onlyTimeouts = true;
-  private final FaninMetrics metrics;
   private final TimelineCollector merged;
   private final SourceOutcomes outcomes;
-  private String slowestId;
-  private long slowestMs = -1;
+  private final SourceStats stats;
   /** Required sources still running, and those ok, while a policy (any, first) is undecided. */
   private int policyPending;
   private int policyOk;
@@ -59,7 +57,7 @@ public final class Aggregation {
   Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, ByteBudget budget,
       long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder) {
     this.merged = spec.merge().items() ? new TimelineCollector(spec.merge().limit()) : null;
-    this.metrics = metrics;
+    this.stats = new SourceStats(metrics);
     this.vertx = vertx;
     this.spec = spec;
     this.listener = listener;
@@ -204,21 +202,14 @@ public final class Aggregation {
 
   /** The slowest source so far, as "id:ms" (for the aggregation's log line). */
   public String slowest() {
-    return slowestId == null ? null : slowestId + ":" + slowestMs;
+    return stats.slowest();
   }
 
   private void deliver(int index, SourceResult result) {
-    long took = result.startMs() + result.latencyMs();
-    if (took > slowestMs) {
-      slowestMs = took;
-      slowestId = result.id();
-    }
-    metrics.source(result.ok() ? "ok" : result.errorKind().wireName());
-    metrics.cache(result.cache());
+    stats.count(result);
     if (merged != null && !result.items().isEmpty()) {
       budget.giveBack(merged.add(result.id(), index, result.items()));
     }
-    metrics.retries(Math.max(0, result.attempts() - 1));
     judgePolicy(result);
     if (result.ok()) {
       ok++;

@@ -61,7 +61,6 @@ public final class StreamedAggregation {
   private final SourceFeed feed;
   private final ResultListener listener;
   private final ByteBudget budget;
-  private final FaninMetrics metrics;
   private final SourceOutcomes outcomes;
   private final long startNanos;
   private final int window;
@@ -81,8 +80,7 @@ public final class StreamedAggregation {
   private long ok;
   private long failed;
   private boolean onlyTimeouts = true;
-  private String slowestId;
-  private long slowestMs = -1;
+  private final SourceStats stats;
 
   StreamedAggregation(Vertx vertx, Bounds bounds, SourceFeed feed, ResultListener listener, ByteBudget budget,
       long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder) {
@@ -91,7 +89,7 @@ public final class StreamedAggregation {
     this.feed = feed;
     this.listener = listener;
     this.budget = budget;
-    this.metrics = metrics;
+    this.stats = new SourceStats(metrics);
     this.startNanos = System.nanoTime();
     this.window = Math.max(1, bounds.concurrency()) * 2;
     long deadlineMs = bounds.deadlineMs() > 0 ? bounds.deadlineMs() : NO_DEADLINE_MS;
@@ -147,7 +145,7 @@ public final class StreamedAggregation {
 
   /** The slowest source so far, as "id:ms". */
   public String slowest() {
-    return slowestId == null ? null : slowestId + ":" + slowestMs;
+    return stats.slowest();
   }
 
   private void endRunning(ErrorKind kind, String message) {
@@ -237,14 +235,7 @@ public final class StreamedAggregation {
   }
 
   private void deliver(SourceResult result) {
-    long took = result.startMs() + result.latencyMs();
-    if (took > slowestMs) {
-      slowestMs = took;
-      slowestId = result.id();
-    }
-    metrics.source(result.ok() ? "ok" : result.errorKind().wireName());
-    metrics.cache(result.cache());
-    metrics.retries(Math.max(0, result.attempts() - 1));
+    stats.count(result);
     if (result.ok()) {
       ok++;
     } else {
