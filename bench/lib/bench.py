@@ -221,7 +221,7 @@ def scenario_fanout(cfg, ports, out):
         delay = cfg["fanout_delay"][n]
         body = spec_body(ports["upstream"], n, delay, n)
         row = {"n": n, "delay_ms": delay, "concurrency": n, "ideal_ms": delay}
-        names = ("fanin", "aiohttp", "bare")
+        names = ("fanin", "aiohttp", "bare") + (("go",) if ports.get("go_running") else ())
         recs = {name: {"samples_ms": [], "server_ms": [], "errors": []} for name in names}
         # one unmeasured warm rep per aggregator, then reps interleaved so drift hits all alike
         for name in names:
@@ -243,9 +243,10 @@ def scenario_fanout(cfg, ports, out):
                 recs[name]["waterfall_total_ms"], recs[name]["waterfall"] = wfs[(len(wfs) - 1) // 2]
             recs[name]["overhead_ms"] = sub(recs[name]["median_ms"], delay)
         row.update(recs)
-        log("fan-out N=%d delay=%d: fanin %s ms, aiohttp %s ms, bare Vert.x %s ms, fanin errors %d" % (
+        log("fan-out N=%d delay=%d: fanin %s ms, aiohttp %s ms, bare Vert.x %s ms, Go %s ms, fanin errors %d" % (
             n, delay, fmt(recs["fanin"]["median_ms"], 1), fmt(recs["aiohttp"]["median_ms"], 1),
-            fmt(recs["bare"]["median_ms"], 1), len(recs["fanin"]["errors"])))
+            fmt(recs["bare"]["median_ms"], 1), fmt(recs["go"]["median_ms"], 1) if "go" in recs else "-",
+            len(recs["fanin"]["errors"])))
         rows.append(row)
     out["fanout"] = rows
 
@@ -432,6 +433,8 @@ def scenario_throughput(cfg, ports, out, tmpdir):
                ("fanin", "http://127.0.0.1:%d/v1/aggregate" % ports["fanin"], body),
                ("aiohttp", "http://127.0.0.1:%d/v1/aggregate" % ports["aiohttp"], body),
                ("sequential", "http://127.0.0.1:%d/v1/aggregate" % ports["sequential"], body)]
+    if ports.get("go_running"):
+        targets.append(("go", "http://127.0.0.1:%d/v1/aggregate" % ports["go"], body))
     for name, url, b in targets:
         # the warm-up run also checks every body says "complete": true (Lua body checks slow wrk down,
         # so the measured run does not do them)
@@ -817,7 +820,8 @@ def build_rows(cfg, out, quick):
 
     def add(**kw):
         base = {"key": "", "scenario": "", "ideal": "-", "fanin": "-", "delta": "-", "ratio": "-", "aiohttp": "-",
-                "aio_delta": "-", "bare_delta": "-", "sequential": "-", "target": "", "met": None, "value": None}
+                "aio_delta": "-", "bare_delta": "-", "go": "-", "sequential": "-", "target": "", "met": None,
+                "value": None}
         base.update(kw)
         rows.append(base)
 
@@ -832,6 +836,7 @@ def build_rows(cfg, out, quick):
             ratio=fmt(div(f["median_ms"], r["ideal_ms"]), 3), aiohttp=fmt(a["median_ms"], 1),
             aio_delta=fmt(a["overhead_ms"], 1, True), sequential=fmt(s["median_ms"], 0) if s else "-",
             bare_delta=fmt(r["bare"]["overhead_ms"], 1, True) if r.get("bare") else "-",
+            go=fmt(r["go"]["overhead_ms"], 1, True) if r.get("go") else "-",
             target="overhead <= %g ms" % tgt if tgt else "", met=met, value=f["median_ms"])
     b = out.get("bounded")
     if b:
@@ -862,15 +867,15 @@ def build_rows(cfg, out, quick):
         add(key="throughput_rps", scenario="4 4-source aggregations/s, wrk %dt/%dc %ds%s" % (
             t["threads"], t["connections"], t["duration_s"], " !errors" if bad else ""),
             ideal="%s*" % fmt(u["rps"]), fanin=fmt(f["rps"]), ratio="%sx aio" % fmt(x, 1),
-            aiohttp=fmt(a["rps"]), sequential=fmt(q["rps"]),
+            aiohttp=fmt(a["rps"]), sequential=fmt(q["rps"]), go=fmt(t["go"]["rps"]) if t.get("go") else "-",
             target=">= %gx aiohttp" % TARGET_THROUGHPUT_X, met=(x is not None and x >= TARGET_THROUGHPUT_X),
             value=f["rps"])
         add(key="throughput_p50", scenario="4 p50 latency under wrk (ms)", ideal=fmt(u["p50_ms"], 2) + "*",
             fanin=fmt(f["p50_ms"], 2), aiohttp=fmt(a["p50_ms"], 2), sequential=fmt(q["p50_ms"], 2),
-            value=f["p50_ms"])
+            go=fmt(t["go"]["p50_ms"], 2) if t.get("go") else "-", value=f["p50_ms"])
         add(key="throughput_p99", scenario="4 p99 latency under wrk (ms)", ideal=fmt(u["p99_ms"], 2) + "*",
             fanin=fmt(f["p99_ms"], 2), aiohttp=fmt(a["p99_ms"], 2), sequential=fmt(q["p99_ms"], 2),
-            target="< %g ms" % TARGET_P99_MS, met=(f["p99_ms"] is not None and f["p99_ms"] < TARGET_P99_MS),
+            go=fmt(t["go"]["p99_ms"], 2) if t.get("go") else "-", target="< %g ms" % TARGET_P99_MS, met=(f["p99_ms"] is not None and f["p99_ms"] < TARGET_P99_MS),
             value=f["p99_ms"])
     m = out.get("memory")
     if m:
@@ -977,7 +982,7 @@ def batch_rows(out):
 
     def add(**kw):
         base = {"key": "", "scenario": "", "ideal": "-", "fanin": "-", "delta": "-", "ratio": "-", "aiohttp": "-",
-                "aio_delta": "-", "bare_delta": "-", "sequential": "-", "target": "", "met": None, "value": None}
+                "aio_delta": "-", "bare_delta": "-", "go": "-", "sequential": "-", "target": "", "met": None, "value": None}
         base.update(kw)
         rows.append(base)
 
@@ -1025,7 +1030,7 @@ def batch_rows(out):
 
 COLS = [("scenario", "scenario", "l"), ("ideal", "ideal", "r"), ("fanin", "fanin", "r"), ("delta", "fanin Δ", "r"),
         ("ratio", "ratio", "r"), ("aiohttp", "aiohttp", "r"), ("aio_delta", "aiohttp Δ", "r"),
-        ("bare_delta", "bare Vert.x Δ", "r"),
+        ("bare_delta", "bare Vert.x Δ", "r"), ("go", "Go net/http (Δ)", "r"),
         ("sequential", "sequential", "r"), ("target", "target", "l"), ("met", "met", "l")]
 
 
@@ -1124,7 +1129,7 @@ def main(argv=None):
     started = datetime.datetime.now(datetime.timezone.utc)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     tmpdir = tempfile.mkdtemp(prefix="bench-run-")
-    ports = {k: procs.free_port() for k in ("upstream", "fanin", "aiohttp", "sequential", "bare", "rationed_rule",
+    ports = {k: procs.free_port() for k in ("upstream", "fanin", "aiohttp", "sequential", "bare", "go", "rationed_rule",
                                             "rationed_ra", "rationed_headers", "rationed_aiohttp", "rationed_seed")}
     children = CHILDREN
     out = {"version": 1, "timestamp": started.isoformat(timespec="seconds"), "quick": args.quick,
@@ -1180,6 +1185,18 @@ def main(argv=None):
         children.append(bare)
         foreign.add_sid(bare.pid)
         py = sys.executable
+        # issue 20's Go peer: built from bench/clients/go_aggregator.go when Go is installed (bench/install-deps)
+        go = None
+        if shutil.which("go"):
+            go_bin = os.path.join(tmpdir, "go_aggregator")
+            subprocess.run(["go", "build", "-o", go_bin, os.path.join(BENCH, "clients", "go_aggregator.go")],
+                           check=True, env=dict(os.environ, GOCACHE=os.path.join(tmpdir, "gocache")),
+                           cwd=tmpdir, timeout=300)
+            go = Proc("go", [go_bin, str(ports["go"])], tmpdir, cwd=tmpdir)
+            children.append(go)
+            foreign.add_sid(go.pid)
+        else:
+            log("Go is not installed (bench/install-deps installs golang-go): the Go peer is left out")
         aio = Proc("aiohttp", [py, os.path.join(BENCH, "clients", "aiohttp_aggregator.py"), str(ports["aiohttp"])],
                    tmpdir, cwd=ROOT)
         children.append(aio)
@@ -1233,6 +1250,9 @@ def main(argv=None):
         procs.wait_http(aio, ports["aiohttp"], "/health", 30)
         procs.wait_http(bare, ports["bare"], "/health", 60)
         procs.wait_http(seq, ports["sequential"], "/health", 30)
+        if go is not None:
+            procs.wait_http(go, ports["go"], "/health", 30)
+            ports["go_running"] = True
         # ready, not just listening: fanin runs its JIT warm-up (warmup.ms) between the two
         procs.wait_http(fanin, ports["fanin"], "/health/ready", 90, ok=lambda st, b: st == 200 and b"UP" in b)
         out["fanin_ready_s"] = round(time.monotonic() - t_start, 2)
