@@ -221,7 +221,8 @@ def scenario_fanout(cfg, ports, out):
         delay = cfg["fanout_delay"][n]
         body = spec_body(ports["upstream"], n, delay, n)
         row = {"n": n, "delay_ms": delay, "concurrency": n, "ideal_ms": delay}
-        names = ("fanin", "aiohttp", "bare") + (("go",) if ports.get("go_running") else ())
+        names = ("fanin", "aiohttp", "bare") + (("go",) if ports.get("go_running") else ()) + (
+            ("webflux",) if ports.get("webflux_running") else ())
         recs = {name: {"samples_ms": [], "server_ms": [], "errors": []} for name in names}
         # one unmeasured warm rep per aggregator, then reps interleaved so drift hits all alike
         for name in names:
@@ -247,6 +248,8 @@ def scenario_fanout(cfg, ports, out):
             n, delay, fmt(recs["fanin"]["median_ms"], 1), fmt(recs["aiohttp"]["median_ms"], 1),
             fmt(recs["bare"]["median_ms"], 1), fmt(recs["go"]["median_ms"], 1) if "go" in recs else "-",
             len(recs["fanin"]["errors"])))
+        if "webflux" in recs:
+            log("fan-out N=%d: WebFlux %s ms" % (n, fmt(recs["webflux"]["median_ms"], 1)))
         rows.append(row)
     out["fanout"] = rows
 
@@ -435,6 +438,8 @@ def scenario_throughput(cfg, ports, out, tmpdir):
                ("sequential", "http://127.0.0.1:%d/v1/aggregate" % ports["sequential"], body)]
     if ports.get("go_running"):
         targets.append(("go", "http://127.0.0.1:%d/v1/aggregate" % ports["go"], body))
+    if ports.get("webflux_running"):
+        targets.append(("webflux", "http://127.0.0.1:%d/v1/aggregate" % ports["webflux"], body))
     for name, url, b in targets:
         # the warm-up run also checks every body says "complete": true (Lua body checks slow wrk down,
         # so the measured run does not do them)
@@ -753,13 +758,14 @@ def warm_up(cfg, ports):
     for _ in range(5):
         cl.post("/v1/aggregate", big)
     cl.close()
-    # and the bare Vert.x floor gets the same JIT warm-up as fanin
-    cl = Client(ports["bare"], timeout=60)
-    for _ in range(per * wcfg["clients"]):
-        cl.post("/v1/aggregate", body)
-    for _ in range(wcfg["big"]):
-        cl.post("/v1/aggregate", big)
-    cl.close()
+    # and the bare Vert.x floor (and the WebFlux peer, a JVM too) gets the same JIT warm-up as fanin
+    for name in ("bare",) + (("webflux",) if ports.get("webflux_running") else ()):
+        cl = Client(ports[name], timeout=60)
+        for _ in range(per * wcfg["clients"]):
+            cl.post("/v1/aggregate", body)
+        for _ in range(wcfg["big"]):
+            cl.post("/v1/aggregate", big)
+        cl.close()
     log("warm-up: %d aggregations of %d + %d of %d + %d streams in %.1f s (%d non-200)" % (
         per * wcfg["clients"], wcfg["n"], wcfg["big"], big_n, wcfg["streams"], time.monotonic() - t0, len(errors)))
     return {"aggregations": per * wcfg["clients"], "n": wcfg["n"], "big": wcfg["big"], "streams": wcfg["streams"],
@@ -820,8 +826,8 @@ def build_rows(cfg, out, quick):
 
     def add(**kw):
         base = {"key": "", "scenario": "", "ideal": "-", "fanin": "-", "delta": "-", "ratio": "-", "aiohttp": "-",
-                "aio_delta": "-", "bare_delta": "-", "go": "-", "sequential": "-", "target": "", "met": None,
-                "value": None}
+                "aio_delta": "-", "bare_delta": "-", "go": "-", "webflux": "-", "sequential": "-", "target": "",
+                "met": None, "value": None}
         base.update(kw)
         rows.append(base)
 
@@ -837,6 +843,7 @@ def build_rows(cfg, out, quick):
             aio_delta=fmt(a["overhead_ms"], 1, True), sequential=fmt(s["median_ms"], 0) if s else "-",
             bare_delta=fmt(r["bare"]["overhead_ms"], 1, True) if r.get("bare") else "-",
             go=fmt(r["go"]["overhead_ms"], 1, True) if r.get("go") else "-",
+            webflux=fmt(r["webflux"]["overhead_ms"], 1, True) if r.get("webflux") else "-",
             target="overhead <= %g ms" % tgt if tgt else "", met=met, value=f["median_ms"])
     b = out.get("bounded")
     if b:
@@ -868,14 +875,17 @@ def build_rows(cfg, out, quick):
             t["threads"], t["connections"], t["duration_s"], " !errors" if bad else ""),
             ideal="%s*" % fmt(u["rps"]), fanin=fmt(f["rps"]), ratio="%sx aio" % fmt(x, 1),
             aiohttp=fmt(a["rps"]), sequential=fmt(q["rps"]), go=fmt(t["go"]["rps"]) if t.get("go") else "-",
+            webflux=fmt(t["webflux"]["rps"]) if t.get("webflux") else "-",
             target=">= %gx aiohttp" % TARGET_THROUGHPUT_X, met=(x is not None and x >= TARGET_THROUGHPUT_X),
             value=f["rps"])
         add(key="throughput_p50", scenario="4 p50 latency under wrk (ms)", ideal=fmt(u["p50_ms"], 2) + "*",
             fanin=fmt(f["p50_ms"], 2), aiohttp=fmt(a["p50_ms"], 2), sequential=fmt(q["p50_ms"], 2),
-            go=fmt(t["go"]["p50_ms"], 2) if t.get("go") else "-", value=f["p50_ms"])
+            go=fmt(t["go"]["p50_ms"], 2) if t.get("go") else "-",
+            webflux=fmt(t["webflux"]["p50_ms"], 2) if t.get("webflux") else "-", value=f["p50_ms"])
         add(key="throughput_p99", scenario="4 p99 latency under wrk (ms)", ideal=fmt(u["p99_ms"], 2) + "*",
             fanin=fmt(f["p99_ms"], 2), aiohttp=fmt(a["p99_ms"], 2), sequential=fmt(q["p99_ms"], 2),
-            go=fmt(t["go"]["p99_ms"], 2) if t.get("go") else "-", target="< %g ms" % TARGET_P99_MS, met=(f["p99_ms"] is not None and f["p99_ms"] < TARGET_P99_MS),
+            go=fmt(t["go"]["p99_ms"], 2) if t.get("go") else "-",
+            webflux=fmt(t["webflux"]["p99_ms"], 2) if t.get("webflux") else "-", target="< %g ms" % TARGET_P99_MS, met=(f["p99_ms"] is not None and f["p99_ms"] < TARGET_P99_MS),
             value=f["p99_ms"])
     m = out.get("memory")
     if m:
@@ -982,7 +992,8 @@ def batch_rows(out):
 
     def add(**kw):
         base = {"key": "", "scenario": "", "ideal": "-", "fanin": "-", "delta": "-", "ratio": "-", "aiohttp": "-",
-                "aio_delta": "-", "bare_delta": "-", "go": "-", "sequential": "-", "target": "", "met": None, "value": None}
+                "aio_delta": "-", "bare_delta": "-", "go": "-", "webflux": "-", "sequential": "-", "target": "", "met": None,
+                "value": None}
         base.update(kw)
         rows.append(base)
 
@@ -1030,7 +1041,7 @@ def batch_rows(out):
 
 COLS = [("scenario", "scenario", "l"), ("ideal", "ideal", "r"), ("fanin", "fanin", "r"), ("delta", "fanin Δ", "r"),
         ("ratio", "ratio", "r"), ("aiohttp", "aiohttp", "r"), ("aio_delta", "aiohttp Δ", "r"),
-        ("bare_delta", "bare Vert.x Δ", "r"), ("go", "Go net/http (Δ)", "r"),
+        ("bare_delta", "bare Vert.x Δ", "r"), ("go", "Go net/http (Δ)", "r"), ("webflux", "WebFlux (Δ)", "r"),
         ("sequential", "sequential", "r"), ("target", "target", "l"), ("met", "met", "l")]
 
 
@@ -1129,7 +1140,8 @@ def main(argv=None):
     started = datetime.datetime.now(datetime.timezone.utc)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     tmpdir = tempfile.mkdtemp(prefix="bench-run-")
-    ports = {k: procs.free_port() for k in ("upstream", "fanin", "aiohttp", "sequential", "bare", "go", "rationed_rule",
+    ports = {k: procs.free_port() for k in ("upstream", "fanin", "aiohttp", "sequential", "bare", "go", "webflux",
+                                            "rationed_rule",
                                             "rationed_ra", "rationed_headers", "rationed_aiohttp", "rationed_seed")}
     children = CHILDREN
     out = {"version": 1, "timestamp": started.isoformat(timespec="seconds"), "quick": args.quick,
@@ -1197,6 +1209,19 @@ def main(argv=None):
             foreign.add_sid(go.pid)
         else:
             log("Go is not installed (bench/install-deps installs golang-go): the Go peer is left out")
+        # issue 20's Spring WebFlux peer: its own small Maven build (bench/peers/webflux), never in fanin's jar
+        webflux = None
+        wf_jar = os.path.join(BENCH, "peers", "webflux", "target", "webflux-aggregator.jar")
+        if shutil.which("mvn"):
+            subprocess.run(["mvn", "-q", "-B", "-f", os.path.join(BENCH, "peers", "webflux", "pom.xml"), "package",
+                            "-DskipTests"], check=False, timeout=900, stdout=subprocess.DEVNULL)
+        if os.path.exists(wf_jar):
+            webflux = Proc("webflux", ["java", "-jar", wf_jar, "--server.port=%d" % ports["webflux"],
+                                       "--server.address=127.0.0.1", "--logging.level.root=WARN"], tmpdir, cwd=tmpdir)
+            children.append(webflux)
+            foreign.add_sid(webflux.pid)
+        else:
+            log("the WebFlux peer did not build (bench/peers/webflux): it is left out")
         aio = Proc("aiohttp", [py, os.path.join(BENCH, "clients", "aiohttp_aggregator.py"), str(ports["aiohttp"])],
                    tmpdir, cwd=ROOT)
         children.append(aio)
@@ -1250,6 +1275,9 @@ def main(argv=None):
         procs.wait_http(aio, ports["aiohttp"], "/health", 30)
         procs.wait_http(bare, ports["bare"], "/health", 60)
         procs.wait_http(seq, ports["sequential"], "/health", 30)
+        if webflux is not None:
+            procs.wait_http(webflux, ports["webflux"], "/health", 120)
+            ports["webflux_running"] = True
         if go is not None:
             procs.wait_http(go, ports["go"], "/health", 30)
             ports["go_running"] = True
