@@ -32,6 +32,7 @@ import dev.fanin.policy.LoopMark;
 import dev.fanin.policy.UpstreamPolicy;
 import dev.fanin.security.ApiKeys;
 import dev.fanin.security.RateLimiter;
+import dev.fanin.tracing.Tracing;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -97,6 +98,14 @@ public final class Fanin {
    * @param cluster what this node sees of its cluster (a cluster of one when not clustered)
    */
   public Fanin(Vertx vertx, FaninConfig config, FaninMetrics metrics, ClusterView cluster) {
+    this(vertx, config, metrics, cluster, Tracing.OFF);
+  }
+
+  /**
+   * @param tracing fanin's own spans, on the OpenTelemetry Vert.x was built with (see Main);
+   *     {@link Tracing#OFF} when tracing is off
+   */
+  public Fanin(Vertx vertx, FaninConfig config, FaninMetrics metrics, ClusterView cluster, Tracing tracing) {
     this.vertx = vertx;
     this.cluster = cluster;
     this.config = config;
@@ -119,7 +128,7 @@ public final class Fanin {
     this.aggregators = new EventLoopAggregators(config, live, breakers, aggregationsInFlight, upstreamSlots, metrics,
         new FeedParserDecoder((int) Math.min(Integer.MAX_VALUE, config.source().maxBodyBytes())), cache, coalescer,
         lanes, gates, clientBudgets, new UpstreamPolicy(() -> live.get().upstream(), demo), mark, processBytes,
-        new HostResolver(vertx), new Hedges(() -> live.get().upstream(), metrics));
+        new HostResolver(vertx), new Hedges(() -> live.get().upstream(), metrics), tracing);
     metrics.aggregationsInFlight(aggregationsInFlight::inFlight);
     metrics.memory(processBytes::held, processBytes.max());
     metrics.originQueues(gates::waiting, gates::size);

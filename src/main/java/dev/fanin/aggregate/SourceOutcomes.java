@@ -1,5 +1,6 @@
 package dev.fanin.aggregate;
 
+import dev.fanin.tracing.TraceSpan;
 import dev.fanin.definition.SourceSpec;
 import dev.fanin.fetch.ByteBudget;
 import dev.fanin.fetch.ClientPace;
@@ -37,8 +38,13 @@ final class SourceOutcomes {
    * @param keepsItems parsed feed items are kept for a merged timeline (they count against the budget)
    * @param recording whether sources record the HTTP exchanges they send (a HAR answer)
    */
+  /** The aggregation's span, or NONE. */
+  private final TraceSpan trace;
+
   SourceOutcomes(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes, boolean trusted,
-      RunInfo info, ClientPace pace, ResultDecoder decoder, boolean keepsItems, Exchanges.Recording recording) {
+      RunInfo info, ClientPace pace, ResultDecoder decoder, boolean keepsItems, Exchanges.Recording recording,
+      TraceSpan trace) {
+    this.trace = trace;
     this.recording = recording;
     this.startNanos = startNanos;
     this.deadlineNanos = deadlineNanos;
@@ -62,7 +68,18 @@ final class SourceOutcomes {
         .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(source.cache())
         .redirects(source.secretHeaders(), source.keepBodyOnRedirect()).pace(pace)
         .budgetHolder(info.budget()).hedge(source.hedge())
-        .recordExchanges(Exchanges.of(recording));
+        .recordExchanges(Exchanges.of(recording)).trace(trace);
+  }
+
+  /** Notes a source's result as an event on the aggregation's span (a cache hit has no attempt span of its own). */
+  void traced(SourceResult result) {
+    if (!trace.recording()) {
+      return;
+    }
+    trace.event("source", "fanin.source.id", result.id(), "fanin.outcome", result.ok() ? "ok" : "failed",
+        "fanin.error.kind", result.errorKind() == null ? null : result.errorKind().wireName(),
+        "fanin.cache", result.cache(), "fanin.attempts", Integer.toString(result.attempts()),
+        "http.response.status_code", result.httpStatus() > 0 ? Integer.toString(result.httpStatus()) : null);
   }
 
   Future<SourceResult> toResult(SourceSpec source, FetchContext context, AsyncResult<FetchResponse> ar) {

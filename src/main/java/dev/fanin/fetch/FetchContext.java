@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import dev.fanin.definition.CacheSpec;
+import dev.fanin.tracing.TraceSpan;
 
 /**
  * The mutable state of one source while it is fetched: its deadline, its cancellation, the byte
@@ -33,6 +34,8 @@ public final class FetchContext {
   private dev.fanin.config.HedgeSpec hedge;
   private Timings timings;
   private Exchanges exchanges;
+  private TraceSpan trace = TraceSpan.NONE;
+  private String breakerState;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
@@ -163,6 +166,26 @@ public final class FetchContext {
     return pace;
   }
 
+  /** The span of the aggregation this source belongs to: its attempts' spans are children of it. */
+  public FetchContext trace(TraceSpan span) {
+    this.trace = span;
+    return this;
+  }
+
+  public TraceSpan trace() {
+    return trace;
+  }
+
+  /** The state of the origin's breaker when it let the current attempt through (for its span). */
+  void breakerState(String state) {
+    this.breakerState = state;
+  }
+
+  /** The breaker's state at the current attempt, or null when no breaker judged it. */
+  public String breakerState() {
+    return breakerState;
+  }
+
   /** The aggregation's deadline on the System.nanoTime clock. */
   public long deadlineNanos() {
     return deadlineNanos;
@@ -187,7 +210,8 @@ public final class FetchContext {
    */
   FetchContext copyForLane() {
     FetchContext copy = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via)
-        .client(client).trusted(trusted);
+        .client(client).trusted(trusted).trace(trace);
+    copy.breakerState = breakerState;
     copy.exchanges = exchanges == null ? null : exchanges.copy();
     return copy;
   }
