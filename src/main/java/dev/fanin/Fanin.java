@@ -84,6 +84,7 @@ public final class Fanin {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final ClusterView cluster;
   private final EventLoopAggregators aggregators;
+  private final Tracing tracing;
   private final List<String> deploymentIds = new ArrayList<>();
   private int port;
   private volatile HttpVerticle httpIntake;
@@ -107,6 +108,7 @@ public final class Fanin {
    */
   public Fanin(Vertx vertx, FaninConfig config, FaninMetrics metrics, ClusterView cluster, Tracing tracing) {
     this.vertx = vertx;
+    this.tracing = tracing;
     this.cluster = cluster;
     this.config = config;
     this.live = new LiveConfig(config);
@@ -167,7 +169,7 @@ public final class Fanin {
     FeedDefinitionParser feedParser = new FeedDefinitionParser(new DefinitionParser(live), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(), v -> aggregators.create(v, false), pollers,
-        config.cluster().lockRetryMs(), listening.future(), hub, cluster, () -> live.get().security());
+        config.cluster().lockRetryMs(), listening.future(), hub, cluster, () -> live.get().security(), tracing);
     IntakeParts intake = new IntakeParts(live, aggregators, keys, rates, mark, hub, metrics.registry(), breakers,
         ready, pollers, cluster, gates, clientBudgets);
     return startDemo()

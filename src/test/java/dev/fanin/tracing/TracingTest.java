@@ -158,6 +158,25 @@ class TracingTest {
   }
 
   @Test
+  void aScheduledPollIsTheRootOfItsTrace() {
+    JsonObject feed = definition(source("a", upstream.url("poll=" + UUID.randomUUID())))
+        .put("schedule", new JsonObject().put("everyMs", 1_000));
+    HttpResponse<Buffer> created = fanin.client.request(HttpMethod.PUT, "/v1/feeds/traced")
+        .putHeader("Content-Type", "application/json").sendBuffer(feed.toBuffer()).await();
+    assertTrue(created.statusCode() / 100 == 2, created.bodyAsString());
+    try {
+      SpanData poll = awaitSpan(s -> s.getName().equals("feed.poll"));
+      assertEquals(SpanKind.SERVER, poll.getKind());
+      assertEquals("traced", poll.getAttributes().get(AttributeKey.stringKey("fanin.feed")));
+      SpanData aggregation = awaitSpan(s -> s.getName().equals("aggregation") && s.getParentSpanId().equals(poll.getSpanId()));
+      assertEquals("traced", aggregation.getAttributes().get(AttributeKey.stringKey("fanin.feed")));
+      assertEquals(1, attempts(aggregation).size());
+    } finally {
+      fanin.client.request(HttpMethod.DELETE, "/v1/feeds/traced").send().await();
+    }
+  }
+
+  @Test
   void withTracingOffNothingIsPropagatedUpstream() {
     Vertx plain = Vertx.vertx();
     FakeUpstream other = new FakeUpstream(plain).start();
