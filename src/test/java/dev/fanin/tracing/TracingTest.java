@@ -4,6 +4,7 @@ import static dev.fanin.testing.Eventually.eventually;
 import static dev.fanin.testing.FaninHarness.definition;
 import static dev.fanin.testing.FaninHarness.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.fanin.aggregate.Aggregator;
+import dev.fanin.bus.BusIntake;
 import dev.fanin.testing.FakeUpstream;
 import dev.fanin.testing.FaninHarness;
 import io.opentelemetry.api.common.AttributeKey;
@@ -27,6 +29,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -155,6 +158,22 @@ class TracingTest {
       logger.detachAppender(logs);
       logger.setLevel(level);
     }
+  }
+
+  @Test
+  void anAggregationAskedForOverTheEventBusContinuesTheSendersTraceOrStartsOne() {
+    JsonObject definition = definition(source("a", upstream.url("bus=" + UUID.randomUUID())));
+    vertx.eventBus().request(BusIntake.AGGREGATE, definition,
+        new DeliveryOptions().addHeader("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN_ID + "-01")).await();
+    SpanData continued = awaitSpan(s -> s.getName().equals("aggregation") && s.getTraceId().equals(TRACE_ID));
+    assertEquals(SpanKind.INTERNAL, continued.getKind());
+    assertEquals(1, attempts(continued).size());
+
+    spans.reset();
+    vertx.eventBus().request(BusIntake.AGGREGATE, definition).await();
+    SpanData root = awaitSpan(s -> s.getName().equals("aggregation"));
+    assertEquals(SpanKind.SERVER, root.getKind(), "without a trace to continue the aggregation is the server span");
+    assertFalse(root.getParentSpanContext().isValid());
   }
 
   @Test
