@@ -8,6 +8,10 @@ import dev.fanin.cluster.ClusterView;
 import dev.fanin.config.ConfigException;
 import dev.fanin.config.ConfigLoader;
 import dev.fanin.config.FaninConfig;
+import dev.fanin.tracing.Tracing;
+import dev.fanin.tracing.TracingSetup;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.vertx.core.VertxBuilder;
 import dev.fanin.metrics.FaninMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -61,17 +65,23 @@ final class BatchMain {
       exit(2, e.getMessage());
       return;
     }
-    Vertx vertx = Vertx.builder().with(new VertxOptions()
+    VertxBuilder builder = Vertx.builder().with(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))
         // nothing is served from the class path, and nothing is written where the command runs
-        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)))
-        .build();
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    // the run's aggregation is the root span of its trace; nothing of OpenTelemetry is loaded when off
+    OpenTelemetrySdk openTelemetry = config.tracing().enabled() ? TracingSetup.sdk(config.tracing()) : null;
+    Tracing tracing = openTelemetry == null ? Tracing.OFF : Tracing.of(openTelemetry);
+    if (openTelemetry != null) {
+      TracingSetup.install(builder, openTelemetry);
+    }
+    Vertx vertx = builder.build();
     Fanin fanin = new Fanin(vertx, config, FaninMetrics.withoutJvm(config.metrics().maxOrigins()),
-        ClusterView.alone());
+        ClusterView.alone(), tracing);
     // Ctrl-C, SIGTERM, and System.exit below alike (the run knows whether it ended already)
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       run.interrupt();
-      stop(fanin, vertx);
+      stop(fanin, vertx, openTelemetry);
     }, "fanin-run-interrupted"));
     int code;
     try {
@@ -83,7 +93,7 @@ final class BatchMain {
       System.err.println("fanin run: cannot run: " + e.getMessage());
       code = 1;
     }
-    stop(fanin, vertx);
+    stop(fanin, vertx, openTelemetry);
     System.exit(code);
   }
 
@@ -91,11 +101,14 @@ final class BatchMain {
    * Saves the perDay budgets, then stops the event loops: the JVM's exit would otherwise wait 300 ms
    * for threads blocked in native code (their selectors). A second call finds it done.
    */
-  private static void stop(Fanin fanin, Vertx vertx) {
+  private static void stop(Fanin fanin, Vertx vertx, OpenTelemetrySdk openTelemetry) {
     try {
       fanin.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       // exiting anyway
+    }
+    if (openTelemetry != null) {
+      openTelemetry.close(); // sends the spans still batched (a second call does nothing)
     }
   }
 
