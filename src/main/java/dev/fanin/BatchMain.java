@@ -76,12 +76,19 @@ final class BatchMain {
       TracingSetup.install(builder, openTelemetry);
     }
     Vertx vertx = builder.build();
+    // stop() runs twice (after the run, and in the shutdown hook System.exit starts): close the SDK once
+    java.util.concurrent.atomic.AtomicBoolean tracingOpen = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Runnable closeTracing = () -> {
+      if (openTelemetry != null && tracingOpen.getAndSet(false)) {
+        openTelemetry.close(); // sends the spans still batched
+      }
+    };
     Fanin fanin = new Fanin(vertx, config, FaninMetrics.withoutJvm(config.metrics().maxOrigins()),
         ClusterView.alone(), tracing);
     // Ctrl-C, SIGTERM, and System.exit below alike (the run knows whether it ended already)
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       run.interrupt();
-      stop(fanin, vertx, openTelemetry);
+      stop(fanin, vertx, closeTracing);
     }, "fanin-run-interrupted"));
     int code;
     try {
@@ -93,7 +100,7 @@ final class BatchMain {
       System.err.println("fanin run: cannot run: " + e.getMessage());
       code = 1;
     }
-    stop(fanin, vertx, openTelemetry);
+    stop(fanin, vertx, closeTracing);
     System.exit(code);
   }
 
@@ -101,15 +108,13 @@ final class BatchMain {
    * Saves the perDay budgets, then stops the event loops: the JVM's exit would otherwise wait 300 ms
    * for threads blocked in native code (their selectors). A second call finds it done.
    */
-  private static void stop(Fanin fanin, Vertx vertx, OpenTelemetrySdk openTelemetry) {
+  private static void stop(Fanin fanin, Vertx vertx, Runnable closeTracing) {
     try {
       fanin.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       // exiting anyway
     }
-    if (openTelemetry != null) {
-      openTelemetry.close(); // sends the spans still batched (a second call does nothing)
-    }
+    closeTracing.run();
   }
 
   private static void exit(int code, String message) {
