@@ -122,7 +122,7 @@ public final class HttpFetcher implements Fetcher {
           .attribute("fanin.origin", request.origin())
           .attribute("server.address", request.url().getHost())
           .attribute("server.port", port(request.url()))
-          .attribute("fanin.attempt", context.attempts())
+          .attribute("fanin.attempt", context.attemptNumber())
           .attribute("fanin.cache", context.cacheSpec() == null ? "off" : conditional)
           .attribute("fanin.breaker.state", context.breakerState());
     }
@@ -353,10 +353,7 @@ public final class HttpFetcher implements Fetcher {
         if (status > 0) {
           span.attribute("http.response.status_code", status);
         }
-        int row = context.timings().attempts() - 1;
-        if (row >= 0) {
-          span.attribute("fanin.pacing.wait_ms", context.timings().nanos(row, Timings.Phase.ORIGIN) / 1_000_000);
-        }
+        span.attribute("fanin.pacing.wait_ms", context.originWaitMs());
       }
       return true;
     }

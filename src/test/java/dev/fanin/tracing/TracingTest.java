@@ -141,6 +141,27 @@ class TracingTest {
   }
 
   @Test
+  void attemptsSentFromAnotherEventLoopAreNumberedAndParentedLikeTheOthers() {
+    FaninHarness twoLoops = new FaninHarness(vertx, new JsonObject().put("http", new JsonObject().put("instances", 2)),
+        Tracing.of(sdk));
+    try {
+      // 16 sources: spread over both loops' clients (FetchPipeline.SPREAD_MIN_SOURCES)
+      JsonObject definition = FaninHarness.sources(upstream, 16, "lanes=" + UUID.randomUUID());
+      definition.getJsonArray("sources").getJsonObject(5).put("url",
+          upstream.url("status=503&failFirst=1&key=" + UUID.randomUUID())).put("retries", 1);
+      HttpResponse<Buffer> answer = twoLoops.aggregate(definition.put("deadlineMs", 10_000));
+      assertEquals(200, answer.statusCode(), answer.bodyAsString());
+      SpanData aggregation = awaitSpan(s -> s.getName().equals("aggregation"));
+      assertTrue(eventually(5_000, () -> attempts(aggregation).size() == 17), () -> "attempts: " + attempts(aggregation));
+      List<Long> retried = attempts(aggregation).stream().filter(a -> "s5".equals(a.getAttributes().get(SOURCE)))
+          .map(a -> a.getAttributes().get(ATTEMPT)).sorted().toList();
+      assertEquals(List.of(1L, 2L), retried);
+    } finally {
+      twoLoops.stop();
+    }
+  }
+
+  @Test
   void theAggregationLogLineCarriesTheTraceId() {
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
