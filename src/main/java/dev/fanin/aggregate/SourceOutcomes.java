@@ -1,6 +1,5 @@
 package dev.fanin.aggregate;
 
-import dev.fanin.tracing.TraceSpan;
 import dev.fanin.definition.SourceSpec;
 import dev.fanin.fetch.ByteBudget;
 import dev.fanin.fetch.ClientPace;
@@ -10,6 +9,7 @@ import dev.fanin.fetch.FetchContext;
 import dev.fanin.fetch.FetchException;
 import dev.fanin.fetch.FetchResponse;
 import dev.fanin.fetch.Timings;
+import dev.fanin.tracing.TraceSpan;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -33,14 +33,14 @@ final class SourceOutcomes {
   private final boolean keepsItems;
   private final Exchanges.Recording recording;
 
+  /** The aggregation's span, or NONE. */
+  private final TraceSpan trace;
+
   /**
    * @param startNanos when the run started: results' startMs count from it
    * @param keepsItems parsed feed items are kept for a merged timeline (they count against the budget)
    * @param recording whether sources record the HTTP exchanges they send (a HAR answer)
    */
-  /** The aggregation's span, or NONE. */
-  private final TraceSpan trace;
-
   SourceOutcomes(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes, boolean trusted,
       RunInfo info, ClientPace pace, ResultDecoder decoder, boolean keepsItems, Exchanges.Recording recording,
       TraceSpan trace) {

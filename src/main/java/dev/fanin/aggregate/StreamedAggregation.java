@@ -1,6 +1,5 @@
 package dev.fanin.aggregate;
 
-import dev.fanin.tracing.TraceSpan;
 import dev.fanin.definition.RateSpec;
 import dev.fanin.definition.SourceSpec;
 import dev.fanin.fetch.ByteBudget;
@@ -12,6 +11,7 @@ import dev.fanin.fetch.FetchRequest;
 import dev.fanin.fetch.FetchResponse;
 import dev.fanin.fetch.Fetcher;
 import dev.fanin.metrics.FaninMetrics;
+import dev.fanin.tracing.TraceSpan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

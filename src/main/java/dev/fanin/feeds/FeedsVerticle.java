@@ -1,10 +1,10 @@
 package dev.fanin.feeds;
 
-import dev.fanin.tracing.Tracing;
 import dev.fanin.aggregate.Aggregator;
 import dev.fanin.cluster.ClusterView;
 import dev.fanin.cluster.PollerView;
 import dev.fanin.config.FaninConfig;
+import dev.fanin.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;

@@ -1,13 +1,13 @@
 package dev.fanin.feeds;
 
-import dev.fanin.tracing.TraceSpan;
-import dev.fanin.tracing.Tracing;
 import dev.fanin.aggregate.AggregateSummary;
 import dev.fanin.aggregate.Aggregator;
 import dev.fanin.aggregate.OverloadedException;
 import dev.fanin.aggregate.RunInfo;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.write.AggregateDocument;
+import dev.fanin.tracing.TraceSpan;
+import dev.fanin.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
