@@ -8,6 +8,10 @@ import dev.fanin.cluster.ClusterView;
 import dev.fanin.config.ConfigException;
 import dev.fanin.config.ConfigLoader;
 import dev.fanin.config.FaninConfig;
+import dev.fanin.tracing.Tracing;
+import dev.fanin.tracing.TracingSetup;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.vertx.core.VertxBuilder;
 import dev.fanin.metrics.FaninMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -61,17 +65,30 @@ final class BatchMain {
       exit(2, e.getMessage());
       return;
     }
-    Vertx vertx = Vertx.builder().with(new VertxOptions()
+    VertxBuilder builder = Vertx.builder().with(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))
         // nothing is served from the class path, and nothing is written where the command runs
-        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)))
-        .build();
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    // the run's aggregation is the root span of its trace; nothing of OpenTelemetry is loaded when off
+    OpenTelemetrySdk openTelemetry = config.tracing().enabled() ? TracingSetup.sdk(config.tracing()) : null;
+    Tracing tracing = openTelemetry == null ? Tracing.OFF : Tracing.of(openTelemetry);
+    if (openTelemetry != null) {
+      TracingSetup.install(builder, openTelemetry);
+    }
+    Vertx vertx = builder.build();
+    // stop() runs twice (after the run, and in the shutdown hook System.exit starts): close the SDK once
+    java.util.concurrent.atomic.AtomicBoolean tracingOpen = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Runnable closeTracing = () -> {
+      if (openTelemetry != null && tracingOpen.getAndSet(false)) {
+        openTelemetry.close(); // sends the spans still batched
+      }
+    };
     Fanin fanin = new Fanin(vertx, config, FaninMetrics.withoutJvm(config.metrics().maxOrigins()),
-        ClusterView.alone());
+        ClusterView.alone(), tracing);
     // Ctrl-C, SIGTERM, and System.exit below alike (the run knows whether it ended already)
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       run.interrupt();
-      stop(fanin, vertx);
+      stop(fanin, vertx, closeTracing);
     }, "fanin-run-interrupted"));
     int code;
     try {
@@ -83,7 +100,7 @@ final class BatchMain {
       System.err.println("fanin run: cannot run: " + e.getMessage());
       code = 1;
     }
-    stop(fanin, vertx);
+    stop(fanin, vertx, closeTracing);
     System.exit(code);
   }
 
@@ -91,12 +108,13 @@ final class BatchMain {
    * Saves the perDay budgets, then stops the event loops: the JVM's exit would otherwise wait 300 ms
    * for threads blocked in native code (their selectors). A second call finds it done.
    */
-  private static void stop(Fanin fanin, Vertx vertx) {
+  private static void stop(Fanin fanin, Vertx vertx, Runnable closeTracing) {
     try {
       fanin.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       // exiting anyway
     }
+    closeTracing.run();
   }
 
   private static void exit(int code, String message) {

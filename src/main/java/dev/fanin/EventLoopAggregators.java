@@ -22,7 +22,9 @@ import dev.fanin.metrics.FaninMetrics;
 import dev.fanin.pipeline.FetchPipeline;
 import dev.fanin.policy.LoopMark;
 import dev.fanin.policy.UpstreamPolicy;
+import dev.fanin.tracing.Tracing;
 import io.vertx.core.Vertx;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -52,7 +54,8 @@ record EventLoopAggregators(
     LoopMark mark,
     ProcessBytes processBytes,
     HostResolver resolver,
-    Hedges hedges) implements AggregatorFactory {
+    Hedges hedges,
+    Tracing tracing) implements AggregatorFactory {
 
   /** Threads of the one small pool (shared by name) for feed parsing and large projections. */
   static final int DECODE_THREADS = 2;
@@ -66,7 +69,9 @@ record EventLoopAggregators(
             .setKeepAlive(true)
             .setKeepAliveTimeout(c.keepAliveSeconds())
             // fanin decodes bodies itself: only what it asked for, counted as they inflate
-            .setDecompressionSupported(false),
+            .setDecompressionSupported(false)
+            // fanin makes each attempt's client span itself (HttpFetcher), with its traceparent
+            .setTracingPolicy(TracingPolicy.IGNORE),
         new PoolOptions()
             .setHttp1MaxSize(c.maxConnectionsPerOrigin())
             .setMaxWaitQueueSize(c.maxConnectionsPerOrigin()));
@@ -77,6 +82,6 @@ record EventLoopAggregators(
     FetchPipeline pipeline = new FetchPipeline(vertx, http, breakers, () -> live.get().retry(), policy, metrics,
         cache, coalescer, lanes, gates, clientBudgets, () -> live.get().cache().credentialHeaders(), resolver, hedges);
     return new Aggregator(vertx, pipeline, live, aggregationsInFlight, metrics, new ResultDecoder(workers, feedDecoder),
-        processBytes, leaveLanes);
+        processBytes, leaveLanes, tracing);
   }
 }

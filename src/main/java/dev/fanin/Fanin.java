@@ -32,6 +32,7 @@ import dev.fanin.policy.LoopMark;
 import dev.fanin.policy.UpstreamPolicy;
 import dev.fanin.security.ApiKeys;
 import dev.fanin.security.RateLimiter;
+import dev.fanin.tracing.Tracing;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -83,6 +84,7 @@ public final class Fanin {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final ClusterView cluster;
   private final EventLoopAggregators aggregators;
+  private final Tracing tracing;
   private final List<String> deploymentIds = new ArrayList<>();
   private int port;
   private volatile HttpVerticle httpIntake;
@@ -97,7 +99,16 @@ public final class Fanin {
    * @param cluster what this node sees of its cluster (a cluster of one when not clustered)
    */
   public Fanin(Vertx vertx, FaninConfig config, FaninMetrics metrics, ClusterView cluster) {
+    this(vertx, config, metrics, cluster, Tracing.OFF);
+  }
+
+  /**
+   * @param tracing fanin's own spans, on the OpenTelemetry Vert.x was built with (see Main);
+   *     {@link Tracing#OFF} when tracing is off
+   */
+  public Fanin(Vertx vertx, FaninConfig config, FaninMetrics metrics, ClusterView cluster, Tracing tracing) {
     this.vertx = vertx;
+    this.tracing = tracing;
     this.cluster = cluster;
     this.config = config;
     this.live = new LiveConfig(config);
@@ -119,7 +130,7 @@ public final class Fanin {
     this.aggregators = new EventLoopAggregators(config, live, breakers, aggregationsInFlight, upstreamSlots, metrics,
         new FeedParserDecoder((int) Math.min(Integer.MAX_VALUE, config.source().maxBodyBytes())), cache, coalescer,
         lanes, gates, clientBudgets, new UpstreamPolicy(() -> live.get().upstream(), demo), mark, processBytes,
-        new HostResolver(vertx), new Hedges(() -> live.get().upstream(), metrics));
+        new HostResolver(vertx), new Hedges(() -> live.get().upstream(), metrics), tracing);
     metrics.aggregationsInFlight(aggregationsInFlight::inFlight);
     metrics.memory(processBytes::held, processBytes.max());
     metrics.originQueues(gates::waiting, gates::size);
@@ -158,7 +169,7 @@ public final class Fanin {
     FeedDefinitionParser feedParser = new FeedDefinitionParser(new DefinitionParser(live), config.feeds());
     FeedsVerticle registry = new FeedsVerticle(feedParser, Path.of(config.feeds().confDir()),
         Path.of(config.feeds().dataDir()), config.feeds().maxFeeds(), v -> aggregators.create(v, false), pollers,
-        config.cluster().lockRetryMs(), listening.future(), hub, cluster, () -> live.get().security());
+        config.cluster().lockRetryMs(), listening.future(), hub, cluster, () -> live.get().security(), tracing);
     IntakeParts intake = new IntakeParts(live, aggregators, keys, rates, mark, hub, metrics.registry(), breakers,
         ready, pollers, cluster, gates, clientBudgets);
     return startDemo()

@@ -7,6 +7,9 @@ import dev.fanin.config.FaninConfig;
 import dev.fanin.feeds.FeedsVerticle;
 import dev.fanin.http.ListenException;
 import dev.fanin.metrics.FaninMetrics;
+import dev.fanin.tracing.Tracing;
+import dev.fanin.tracing.TracingSetup;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -111,6 +114,15 @@ public final class Main {
         .setEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_TYPE, Label.POOL_NAME)));
     VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    // tracing off: Vert.x gets no tracer at all, and fanin's spans are no-ops
+    OpenTelemetrySdk openTelemetry = TracingSetup.sdk(config.tracing());
+    Tracing tracing = Tracing.OFF;
+    if (openTelemetry != null) {
+      TracingSetup.install(builder, openTelemetry);
+      tracing = Tracing.of(openTelemetry);
+      log.info("tracing on: OTLP {}{}", config.tracing().otlpEndpoint() == null ? "off" : config.tracing().otlpEndpoint(),
+          config.tracing().console() ? ", spans printed to the log" : "");
+    }
     Vertx vertx;
     ClusterView cluster = ClusterView.alone();
     if (config.cluster().enabled()) {
@@ -132,7 +144,7 @@ public final class Main {
     } else {
       vertx = builder.with(options).build();
     }
-    Fanin fanin = new Fanin(vertx, config, metrics, cluster);
+    Fanin fanin = new Fanin(vertx, config, metrics, cluster, tracing);
     AtomicBoolean startFailed = new AtomicBoolean();
     fanin.start().onComplete(ar -> {
       startFailed.set(ar.failed());
@@ -164,6 +176,9 @@ public final class Main {
       try {
         fanin.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture()
             .get(grace + 5_000, TimeUnit.MILLISECONDS);
+        if (openTelemetry != null) {
+          openTelemetry.close(); // sends the spans still batched
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (Exception e) {

@@ -11,6 +11,7 @@ import dev.fanin.fetch.FetchRequest;
 import dev.fanin.fetch.FetchResponse;
 import dev.fanin.fetch.Fetcher;
 import dev.fanin.metrics.FaninMetrics;
+import dev.fanin.tracing.TraceSpan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -55,7 +56,7 @@ public final class Aggregation {
   private final Dependencies dependencies;
 
   Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, ByteBudget budget,
-      long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder) {
+      long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder, TraceSpan trace) {
     this.merged = spec.merge().items() ? new TimelineCollector(spec.merge().limit()) : null;
     this.stats = new SourceStats(metrics);
     this.vertx = vertx;
@@ -70,7 +71,7 @@ public final class Aggregation {
     long deadlineNanos = startNanos + spec.deadlineMs() * 1_000_000L;
     ClientPace pace = spec.rate() == null ? null : new ClientPace(spec.rate().perSecond(), spec.rate().burst());
     this.outcomes = new SourceOutcomes(startNanos, deadlineNanos, budget, maxBodyBytes, spec.trusted(), info, pace,
-        decoder, merged != null, listener.exchanges());
+        decoder, merged != null, listener.exchanges(), trace);
     for (int i = 0; i < n; i++) {
       contexts[i] = outcomes.context(spec.sources().get(i), startNanos);
       if (!spec.sources().get(i).optional()) {
@@ -207,6 +208,7 @@ public final class Aggregation {
 
   private void deliver(int index, SourceResult result) {
     stats.count(result);
+    outcomes.traced(result);
     if (merged != null && !result.items().isEmpty()) {
       budget.giveBack(merged.add(result.id(), index, result.items()));
     }

@@ -9,6 +9,7 @@ import dev.fanin.fetch.FetchContext;
 import dev.fanin.fetch.FetchException;
 import dev.fanin.fetch.FetchResponse;
 import dev.fanin.fetch.Timings;
+import dev.fanin.tracing.TraceSpan;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -32,13 +33,18 @@ final class SourceOutcomes {
   private final boolean keepsItems;
   private final Exchanges.Recording recording;
 
+  /** The aggregation's span, or NONE. */
+  private final TraceSpan trace;
+
   /**
    * @param startNanos when the run started: results' startMs count from it
    * @param keepsItems parsed feed items are kept for a merged timeline (they count against the budget)
    * @param recording whether sources record the HTTP exchanges they send (a HAR answer)
    */
   SourceOutcomes(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes, boolean trusted,
-      RunInfo info, ClientPace pace, ResultDecoder decoder, boolean keepsItems, Exchanges.Recording recording) {
+      RunInfo info, ClientPace pace, ResultDecoder decoder, boolean keepsItems, Exchanges.Recording recording,
+      TraceSpan trace) {
+    this.trace = trace;
     this.recording = recording;
     this.startNanos = startNanos;
     this.deadlineNanos = deadlineNanos;
@@ -62,7 +68,18 @@ final class SourceOutcomes {
         .requestId(info.requestId()).via(info.via()).client(info.client()).cacheSpec(source.cache())
         .redirects(source.secretHeaders(), source.keepBodyOnRedirect()).pace(pace)
         .budgetHolder(info.budget()).hedge(source.hedge())
-        .recordExchanges(Exchanges.of(recording));
+        .recordExchanges(Exchanges.of(recording)).trace(trace);
+  }
+
+  /** Notes a source's result as an event on the aggregation's span (a cache hit has no attempt span of its own). */
+  void traced(SourceResult result) {
+    if (!trace.recording()) {
+      return;
+    }
+    trace.event("source", "fanin.source.id", result.id(), "fanin.outcome", result.ok() ? "ok" : "failed",
+        "fanin.error.kind", result.errorKind() == null ? null : result.errorKind().wireName(),
+        "fanin.cache", result.cache(), "fanin.attempts", Integer.toString(result.attempts()),
+        "http.response.status_code", result.httpStatus() > 0 ? Integer.toString(result.httpStatus()) : null);
   }
 
   Future<SourceResult> toResult(SourceSpec source, FetchContext context, AsyncResult<FetchResponse> ar) {

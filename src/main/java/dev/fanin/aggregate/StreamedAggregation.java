@@ -11,6 +11,7 @@ import dev.fanin.fetch.FetchRequest;
 import dev.fanin.fetch.FetchResponse;
 import dev.fanin.fetch.Fetcher;
 import dev.fanin.metrics.FaninMetrics;
+import dev.fanin.tracing.TraceSpan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -83,7 +84,7 @@ public final class StreamedAggregation {
   private final SourceStats stats;
 
   StreamedAggregation(Vertx vertx, Bounds bounds, SourceFeed feed, ResultListener listener, ByteBudget budget,
-      long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder) {
+      long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder, TraceSpan trace) {
     this.vertx = vertx;
     this.bounds = bounds;
     this.feed = feed;
@@ -95,7 +96,7 @@ public final class StreamedAggregation {
     long deadlineMs = bounds.deadlineMs() > 0 ? bounds.deadlineMs() : NO_DEADLINE_MS;
     ClientPace pace = bounds.rate() == null ? null : new ClientPace(bounds.rate().perSecond(), bounds.rate().burst());
     this.outcomes = new SourceOutcomes(startNanos, startNanos + deadlineMs * 1_000_000L, budget, maxBodyBytes,
-        bounds.trusted(), info, pace, decoder, false, listener.exchanges());
+        bounds.trusted(), info, pace, decoder, false, listener.exchanges(), trace);
     listener.attach(budget);
   }
 
@@ -236,6 +237,7 @@ public final class StreamedAggregation {
 
   private void deliver(SourceResult result) {
     stats.count(result);
+    outcomes.traced(result);
     if (result.ok()) {
       ok++;
     } else {

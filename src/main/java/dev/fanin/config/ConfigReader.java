@@ -134,7 +134,25 @@ final class ConfigReader {
             r.optionalString("cluster.kubernetesService"),
             r.integer("cluster.busPort", 0, 65_535),
             r.integer("cluster.lockRetryMs", 10, 600_000)),
-        new FaninConfig.Batch(r.bool("batch.allowPrivateNetworks")));
+        new FaninConfig.Batch(r.bool("batch.allowPrivateNetworks")),
+        new FaninConfig.Tracing(
+            r.bool("tracing.enabled"),
+            r.otlpEndpoint("tracing.otlpEndpoint"),
+            r.bool("tracing.console"),
+            r.string("tracing.serviceName")));
+  }
+
+  /** An http(s) URL of an OTLP collector's traces endpoint, or null when empty. */
+  private String otlpEndpoint(String key) {
+    String url = optionalString(key);
+    if (url.isEmpty()) {
+      return null;
+    }
+    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+      throw new ConfigException(key, "must be an http:// or https:// URL (e.g. http://localhost:4318/v1/traces), got "
+          + show(url));
+    }
+    return url;
   }
 
   /** A string that may be empty (meaning: not set). */

@@ -19,7 +19,8 @@ public record FaninConfig(
     Metrics metrics,
     Cache cache,
     Cluster cluster,
-    Batch batch) {
+    Batch batch,
+    Tracing tracing) {
 
   /** The HTTP intake: where to listen, how much a request may weigh, and which browser apps may call. */
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
@@ -170,6 +171,13 @@ public record FaninConfig(
 
   /** Logging: the root level and json (one JSON object per line) or plain text. */
   public record Log(String level, String format) {}
+
+  /**
+   * OpenTelemetry traces: off by default (then no tracer exists at all); exported over OTLP
+   * http/protobuf to {@code otlpEndpoint} when it is set (else null), and/or printed to the log
+   * when {@code console}.
+   */
+  public record Tracing(boolean enabled, String otlpEndpoint, boolean console, String serviceName) {}
 
   /** Metrics: how many origins get their own label before further ones are dropped. */
   public record Metrics(int maxOrigins) {}

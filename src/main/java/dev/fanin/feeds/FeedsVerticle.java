@@ -4,6 +4,7 @@ import dev.fanin.aggregate.Aggregator;
 import dev.fanin.cluster.ClusterView;
 import dev.fanin.cluster.PollerView;
 import dev.fanin.config.FaninConfig;
+import dev.fanin.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -45,9 +46,13 @@ public final class FeedsVerticle extends VerticleBase {
   private FeedReplication replication;
   private Runnable membership = () -> { };
 
+  /** Each scheduled poll's span (Tracing.OFF when tracing is off). */
+  private final Tracing tracing;
   public FeedsVerticle(FeedDefinitionParser parser, Path confDir, Path dataDir, int maxFeeds,
       Function<Vertx, Aggregator> aggregatorFactory, PollerView pollers, long lockRetryMs,
-      Future<?> schedulesFrom, FeedRunHub hub, ClusterView cluster, Supplier<FaninConfig.Security> security) {
+      Future<?> schedulesFrom, FeedRunHub hub, ClusterView cluster, Supplier<FaninConfig.Security> security,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.security = security;
     this.cluster = cluster;
     this.hub = hub;
@@ -72,7 +77,7 @@ public final class FeedsVerticle extends VerticleBase {
     scheduler = new FeedScheduler(vertx, node,
         new FeedLeases(vertx, node, namespace + ".poller.", lockRetryMs, pollers),
         new ScheduledRuns(vertx, aggregatorFactory.apply(vertx), parser, seen, hub, node,
-            name -> owners.get().owner(name)), seen, hub);
+            name -> owners.get().owner(name), tracing), seen, hub);
     ClientSettings clients = new ClientSettings(security);
     FeedCosts costs = new FeedCosts(clients);
     LocalFeeds local = new LocalFeeds(parser, store, scheduler, vertx.isClustered(), costs);

@@ -6,6 +6,8 @@ import dev.fanin.aggregate.OverloadedException;
 import dev.fanin.aggregate.RunInfo;
 import dev.fanin.definition.AggregationSpec;
 import dev.fanin.write.AggregateDocument;
+import dev.fanin.tracing.TraceSpan;
+import dev.fanin.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -34,10 +36,12 @@ final class ScheduledRuns {
   private final FeedRunHub hub;
   private final String node;
   private final Function<String, FeedClient> owners;
+  private final Tracing tracing;
 
   /** @param owners a feed's owner by name, whose upstream budget its runs draw on */
   ScheduledRuns(Vertx vertx, Aggregator aggregator, FeedDefinitionParser parser, SeenItems seen, FeedRunHub hub,
-      String node, Function<String, FeedClient> owners) {
+      String node, Function<String, FeedClient> owners, Tracing tracing) {
+    this.tracing = tracing;
     this.owners = owners;
     this.vertx = vertx;
     this.aggregator = aggregator;
@@ -53,15 +57,26 @@ final class ScheduledRuns {
     AggregateDocument document = new AggregateDocument(spec.sources().size());
     String runAt = Instant.now().toString();
     Future<AggregateSummary> summary;
+    // the root of the poll's trace: its aggregation's span is a child of it
+    TraceSpan poll = tracing.start("feed.poll").attribute("fanin.feed", feed.name());
     try {
       FeedClient owner = owners.apply(feed.name());
-      summary = aggregator.start(spec, document, RunInfo.scheduled(feed.name(), owner.keyId(), owner.address()))
-          .summary();
+      summary = poll.within(() -> aggregator.start(spec, document,
+          RunInfo.scheduled(feed.name(), owner.keyId(), owner.address()))).summary();
     } catch (OverloadedException e) {
       // shed like any other aggregation; the next run comes at the usual time
       summary = Future.failedFuture(e);
+    } catch (RuntimeException e) {
+      poll.error("internal", e.getMessage());
+      poll.end();
+      throw e;
     }
-    return summary.map(s -> new Outcome(document, s, runAt));
+    return summary.andThen(ar -> {
+      if (ar.failed()) {
+        poll.error(ar.cause() instanceof OverloadedException ? "overloaded" : "internal", ar.cause().getMessage());
+      }
+      poll.end();
+    }).map(s -> new Outcome(document, s, runAt));
   }
 
   /** Publishes a run of this node's with the items not published before. */

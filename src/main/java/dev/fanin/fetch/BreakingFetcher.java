@@ -29,17 +29,22 @@ public final class BreakingFetcher implements Fetcher {
   public Future<FetchResponse> fetch(FetchRequest request) {
     String origin = request.origin();
     CircuitBreaker breaker = breakers.forOrigin(origin);
-    return breaker.<Object>execute(() -> next.fetch(request).transform(ar -> {
-          if (ar.succeeded()) {
-            FetchResponse response = ar.result();
-            return response.status() >= 500
-                ? Future.failedFuture(new BreakerRegistry.ServerErrorSignal(response))
-                : Future.succeededFuture(response);
-          }
-          return judgesOrigin(request, ar.cause())
-              ? Future.failedFuture(ar.cause())
-              : Future.succeededFuture(new NotJudged(ar.cause()));
-        }))
+    return breaker.<Object>execute(() -> {
+      if (request.context().trace().recording()) {
+        request.context().breakerState(breaker.state().name().toLowerCase(java.util.Locale.ROOT));
+      }
+      return next.fetch(request).transform(ar -> {
+        if (ar.succeeded()) {
+          FetchResponse response = ar.result();
+          return response.status() >= 500
+              ? Future.failedFuture(new BreakerRegistry.ServerErrorSignal(response))
+              : Future.succeededFuture(response);
+        }
+        return judgesOrigin(request, ar.cause())
+            ? Future.failedFuture(ar.cause())
+            : Future.succeededFuture(new NotJudged(ar.cause()));
+      });
+    })
         .recover(t -> {
           if (t instanceof BreakerRegistry.ServerErrorSignal signal) {
             return Future.succeededFuture(signal.response);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import dev.fanin.definition.CacheSpec;
+import dev.fanin.tracing.TraceSpan;
 
 /**
  * The mutable state of one source while it is fetched: its deadline, its cancellation, the byte
@@ -33,6 +34,11 @@ public final class FetchContext {
   private dev.fanin.config.HedgeSpec hedge;
   private Timings timings;
   private Exchanges exchanges;
+  private TraceSpan trace = TraceSpan.NONE;
+  private String breakerState;
+  /** On a lane's copy: the attempts its source made before it, and the current attempt's wait for the origin. */
+  private int priorAttempts;
+  private long laneOriginWaitNanos = -1;
 
   public FetchContext(long startNanos, long deadlineNanos, ByteBudget budget, long maxBodyBytes) {
     this.startNanos = startNanos;
@@ -163,6 +169,26 @@ public final class FetchContext {
     return pace;
   }
 
+  /** The span of the aggregation this source belongs to: its attempts' spans are children of it. */
+  public FetchContext trace(TraceSpan span) {
+    this.trace = span;
+    return this;
+  }
+
+  public TraceSpan trace() {
+    return trace;
+  }
+
+  /** The state of the origin's breaker when it let the current attempt through (for its span). */
+  void breakerState(String state) {
+    this.breakerState = state;
+  }
+
+  /** The breaker's state at the current attempt, or null when no breaker judged it. */
+  public String breakerState() {
+    return breakerState;
+  }
+
   /** The aggregation's deadline on the System.nanoTime clock. */
   public long deadlineNanos() {
     return deadlineNanos;
@@ -187,7 +213,14 @@ public final class FetchContext {
    */
   FetchContext copyForLane() {
     FetchContext copy = new FetchContext(startNanos, deadlineNanos, budget, maxBodyBytes).requestId(requestId).via(via)
-        .client(client).trusted(trusted);
+        .client(client).trusted(trusted).trace(trace);
+    copy.breakerState = breakerState;
+    if (trace.recording()) {
+      // the lane's attempt is numbered, and its pacing told, as its source's (for its span)
+      copy.priorAttempts = priorAttempts + attempts;
+      int row = timings.attempts() - 1;
+      copy.laneOriginWaitNanos = row < 0 ? 0 : timings.nanos(row, Timings.Phase.ORIGIN);
+    }
     copy.exchanges = exchanges == null ? null : exchanges.copy();
     return copy;
   }
@@ -210,6 +243,7 @@ public final class FetchContext {
   FetchContext copyForHedge() {
     FetchContext copy = copyForLane().pace(pace).budgetHolder(budgetHolder).cacheSpec(cacheSpec);
     copy.timings = new Timings(timings.originNanos());
+    copy.laneOriginWaitNanos = -1; // a racing request waits for the origin's turn itself
     return copy;
   }
 
@@ -283,6 +317,20 @@ public final class FetchContext {
 
   public int attempts() {
     return attempts;
+  }
+
+  /** The number of the attempt being sent: 1 for the source's first, 2 for its first retry (also on a lane). */
+  public int attemptNumber() {
+    return priorAttempts + attempts;
+  }
+
+  /** How long the current attempt waited for the origin's turn, in milliseconds (waitMs.origin). */
+  public long originWaitMs() {
+    if (laneOriginWaitNanos >= 0) {
+      return laneOriginWaitNanos / 1_000_000;
+    }
+    int row = timings.attempts() - 1;
+    return row < 0 ? 0 : timings.nanos(row, Timings.Phase.ORIGIN) / 1_000_000;
   }
 
   /** When the first attempt began, or the aggregation's start if none did. */

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import dev.fanin.policy.LoopMark;
+import dev.fanin.tracing.TraceSpan;
 import io.vertx.core.MultiMap;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -64,6 +65,10 @@ public final class HttpFetcher implements Fetcher {
     return new Attempt(request).start().andThen(ar -> upstreamSlots.exit());
   }
 
+  private static int port(java.net.URI url) {
+    return url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+  }
+
   /** Whether a request before this one used the connection (it came from the pool, not a connect). */
   private boolean reused(HttpConnection connection) {
     if (connection == null) {
@@ -89,10 +94,13 @@ public final class HttpFetcher implements Fetcher {
     private boolean done;
     /** What this attempt sent and got, when the source records its exchanges (a HAR answer), else null. */
     private final Exchanges.Exchange exchange;
+    /** This attempt's client span (a child of its aggregation's), or NONE when not tracing. */
+    private final TraceSpan span;
 
     Attempt(FetchRequest request) {
       this.request = request;
       this.context = request.context();
+      this.span = context.trace().recording() ? attemptSpan() : TraceSpan.NONE;
       Exchanges log = context.exchanges();
       this.exchange = log == null ? null : log.start(context.timings().attempts() - 1, System.currentTimeMillis());
       if (exchange != null) {
@@ -103,6 +111,20 @@ public final class HttpFetcher implements Fetcher {
         exchange.requestContentType = request.body() == null ? null : request.contentType();
         exchange.requestBody = log.bodies() ? request.body() : null;
       }
+    }
+
+    private TraceSpan attemptSpan() {
+      String conditional = request.headers().get("If-None-Match") != null
+          || request.headers().get("If-Modified-Since") != null ? "revalidate" : "miss";
+      return context.trace().child(request.method().name(), true)
+          .attribute("fanin.source.id", request.sourceId())
+          .attribute("http.request.method", request.method().name())
+          .attribute("fanin.origin", request.origin())
+          .attribute("server.address", request.url().getHost())
+          .attribute("server.port", port(request.url()))
+          .attribute("fanin.attempt", context.attemptNumber())
+          .attribute("fanin.cache", context.cacheSpec() == null ? "off" : conditional)
+          .attribute("fanin.breaker.state", context.breakerState());
     }
 
     Future<FetchResponse> start() {
@@ -147,6 +169,8 @@ public final class HttpFetcher implements Fetcher {
         req.putHeader("X-Request-Id", context.requestId());
       }
       req.putHeader(HttpHeaderNames.VIA, mark.via(context.via()));
+      // W3C traceparent of this attempt's span: the upstream's own spans join the trace
+      span.inject(req::putHeader);
       if (!request.headers().contains(HttpHeaderNames.ACCEPT_ENCODING)) {
         req.putHeader(HttpHeaderNames.ACCEPT_ENCODING, ContentDecoding.ACCEPTED);
       }
@@ -284,6 +308,7 @@ public final class HttpFetcher implements Fetcher {
         exchange.responseBody = context.exchanges().bodies() ? body : null;
       }
       if (finish()) {
+        span.end();
         promise.complete(response);
       }
     }
@@ -307,6 +332,8 @@ public final class HttpFetcher implements Fetcher {
         held = 0;
         body = null;
       }
+      span.error(FetchException.kindOf(cause).wireName(), cause.getMessage());
+      span.end();
       promise.fail(status > 0 && cause instanceof FetchException fe ? fe.withStatus(status) : cause);
     }
 
@@ -321,6 +348,12 @@ public final class HttpFetcher implements Fetcher {
       }
       if (unhookCancel != null) {
         unhookCancel.run();
+      }
+      if (span.recording()) {
+        if (status > 0) {
+          span.attribute("http.response.status_code", status);
+        }
+        span.attribute("fanin.pacing.wait_ms", context.originWaitMs());
       }
       return true;
     }

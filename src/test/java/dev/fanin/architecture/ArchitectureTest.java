@@ -45,7 +45,7 @@ class ArchitectureTest {
         .layer("Fetch").definedBy("dev.fanin.fetch..", "dev.fanin.cache..")
         .layer("Base").definedBy("dev.fanin.policy..", "dev.fanin.config..", "dev.fanin.metrics..",
             "dev.fanin.definition..", "dev.fanin.feedparse..", "dev.fanin.json..", "dev.fanin.security..",
-            "dev.fanin.cluster..")
+            "dev.fanin.cluster..", "dev.fanin.tracing..")
         .whereLayer("Root").mayNotBeAccessedByAnyLayer()
         .whereLayer("Intake").mayOnlyBeAccessedByLayers("Root")
         .whereLayer("Feeds").mayOnlyBeAccessedByLayers("Root", "Intake")
@@ -59,6 +59,17 @@ class ArchitectureTest {
   @Test
   void noClassUsesVertxInternals() {
     noClasses().should().dependOnClassesThat().resideInAnyPackage("io.vertx..impl..", "io.vertx..internal..")
+        .check(classes);
+  }
+
+  /**
+   * OpenTelemetry is used in the tracing package only: everything else traces through its small
+   * interface, whose no-op stands in when tracing is off.
+   */
+  @Test
+  void onlyTheTracingPackageUsesOpenTelemetry() {
+    noClasses().that().resideOutsideOfPackages("dev.fanin.tracing..", "dev.fanin")
+        .should().dependOnClassesThat().resideInAnyPackage("io.opentelemetry..", "io.vertx.tracing..")
         .check(classes);
   }
 

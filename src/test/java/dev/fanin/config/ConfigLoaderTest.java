@@ -83,6 +83,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tracingIsOffByDefaultAndItsKeysComeFromTheEnvironmentToo() {
+    FaninConfig.Tracing off = ConfigLoader.load(null, Map.of()).tracing();
+    assertEquals(new FaninConfig.Tracing(false, null, false, "fanin"), off);
+    FaninConfig.Tracing on = ConfigLoader.load(null, Map.of(
+        "FANIN_TRACING_ENABLED", "true",
+        "FANIN_TRACING_OTLP_ENDPOINT", "http://collector:4318/v1/traces",
+        "FANIN_TRACING_CONSOLE", "true",
+        "FANIN_TRACING_SERVICE_NAME", "fanin-eu")).tracing();
+    assertEquals(new FaninConfig.Tracing(true, "http://collector:4318/v1/traces", true, "fanin-eu"), on);
+  }
+
+  @Test
+  void anOtlpEndpointMustBeAnHttpUrl() {
+    ConfigException e = fails(() -> ConfigLoader.fromJson(new JsonObject()
+        .put("tracing", new JsonObject().put("otlpEndpoint", "collector:4318"))));
+    assertEquals("tracing.otlpEndpoint", e.key());
+    assertTrue(e.getMessage().contains("http://localhost:4318/v1/traces"), e.getMessage());
+  }
+
+  @Test
   void aMisspeltVariableStopsTheStartNamingItAndTheNearestName() {
     ConfigException e = fails(() -> ConfigLoader.load(null, Map.of("FANIN_HTTP_PORTT", "1")));
     assertEquals("FANIN_HTTP_PORTT", e.key());

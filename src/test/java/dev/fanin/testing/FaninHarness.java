@@ -26,6 +26,19 @@ public final class FaninHarness {
 
   /** On a node of a cluster (see ClusterNodes). */
   public FaninHarness(Vertx vertx, JsonObject configOverrides, dev.fanin.cluster.ClusterView cluster) {
+    this(vertx, configOverrides, cluster, dev.fanin.tracing.Tracing.OFF);
+  }
+
+  /**
+   * With fanin's own spans on {@code tracing}; its Vertx should have been built with the same
+   * OpenTelemetry (TracingSetup.install), as Main does.
+   */
+  public FaninHarness(Vertx vertx, JsonObject configOverrides, dev.fanin.tracing.Tracing tracing) {
+    this(vertx, configOverrides, dev.fanin.cluster.ClusterView.alone(), tracing);
+  }
+
+  private FaninHarness(Vertx vertx, JsonObject configOverrides, dev.fanin.cluster.ClusterView cluster,
+      dev.fanin.tracing.Tracing tracing) {
     this.vertx = vertx;
     JsonObject cfg = configOverrides.copy();
     JsonObject http = cfg.getJsonObject("http", new JsonObject());
@@ -58,7 +71,8 @@ public final class FaninHarness {
       upstream.put("allowPrivateNetworks", true);
     }
     cfg.put("upstream", upstream);
-    this.fanin = new Fanin(vertx, ConfigLoader.fromJson(cfg), dev.fanin.metrics.FaninMetrics.standalone(), cluster);
+    this.fanin = new Fanin(vertx, ConfigLoader.fromJson(cfg), dev.fanin.metrics.FaninMetrics.standalone(), cluster,
+        tracing);
     fanin.start().await();
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(fanin.port()).setKeepAlive(false));
