@@ -156,6 +156,11 @@ class LivePageE2ETest {
       assertTrue(contrast.getInteger("checked") > 20, contrast.encode());
       assertEquals(new JsonArray(), contrast.getJsonArray("low"), contrast.encode());
 
+      // for a person to look at: target/live-page.png
+      String png = chromium.call("Page.captureScreenshot", new JsonObject().put("format", "png")
+          .put("captureBeyondViewport", true)).getString("data");
+      java.nio.file.Files.write(Path.of("target", "live-page.png"), Base64.getDecoder().decode(png));
+
       // nothing blocked by the CSP, no script errors (the failing source's 500 is fanin's upstream, not the page's)
       assertEquals(List.of(), chromium.errors);
     }
