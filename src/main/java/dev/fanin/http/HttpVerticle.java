@@ -93,6 +93,7 @@ public final class HttpVerticle extends VerticleBase {
     events = new FeedEvents(vertx, feedRuns, parts.hub(), () -> config.http().writeStallMs());
     new FeedRoutes(feedParser, feedRuns, aggregate, events).mount(router, body);
     new FeedDocuments(feedRuns, parts.hub(), aggregate).mount(router);
+    UiRoutes.mount(router);
     RouteMethods.serveHeadWhereGetIs(router);
     if (crossOrigin != null) {
       crossOrigin.allowMethods(RouteMethods.served(router));
