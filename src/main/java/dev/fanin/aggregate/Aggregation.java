@@ -54,9 +54,12 @@ public final class Aggregation {
   private Fetcher fetcher;
   /** Sources that wait for others' results: how many they still wait for, and who waits for whom. */
   private final Dependencies dependencies;
+  /** Sources expanded over a list, by index; null until one is. */
+  private java.util.Map<Integer, Expansion> expansions;
 
   Aggregation(Vertx vertx, AggregationSpec spec, ResultListener listener, ByteBudget budget,
-      long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder, TraceSpan trace) {
+      long maxBodyBytes, RunInfo info, FaninMetrics metrics, ResultDecoder decoder, TraceSpan trace,
+      int maxExpansion, int expansionRoom) {
     this.merged = spec.merge().items() ? new TimelineCollector(spec.merge().limit()) : null;
     this.stats = new SourceStats(metrics);
     this.vertx = vertx;
@@ -78,7 +81,7 @@ public final class Aggregation {
         policyPending++;
       }
     }
-    this.dependencies = Dependencies.of(spec.sources());
+    this.dependencies = Dependencies.of(spec.sources(), maxExpansion, expansionRoom);
   }
 
   void start(Fetcher fetcher) {
@@ -129,12 +132,85 @@ public final class Aggregation {
       }
       SourceSpec source = spec.sources().get(d);
       Dependencies.Filled filled = dependencies.fill(source);
-      if (filled.skipped() != null) {
+      if (filled.expanded() != null) {
+        expand(d, source, filled.expanded());
+      } else if (filled.skipped() != null) {
         complete(d, outcomes.failure(source, contexts[d], new FetchException(ErrorKind.SKIPPED, filled.skipped()),
             0, null));
       } else {
         send(d, filled.source());
       }
+    }
+  }
+
+  /**
+   * A source expanded over a list: one request per element, each its own result ("orders.0", …)
+   * delivered under the source's index; the source is done when all of them are.
+   */
+  private void expand(int index, SourceSpec source, List<Dependencies.Filled> requests) {
+    if (requests.isEmpty()) {
+      complete(index, outcomes.expandedIntoNothing(source, contexts[index], source.template().expansion().toString()));
+      return;
+    }
+    Expansion e = new Expansion(requests.size());
+    if (expansions == null) {
+      expansions = new java.util.HashMap<>();
+    }
+    expansions.put(index, e);
+    for (int k = 0; k < requests.size(); k++) {
+      Dependencies.Filled r = requests.get(k);
+      e.specs[k] = r.source();
+      e.contexts[k] = outcomes.context(r.source(), startNanos);
+    }
+    for (int k = 0; k < requests.size(); k++) {
+      int n = k;
+      Dependencies.Filled r = requests.get(k);
+      if (r.skipped() != null) {
+        completeExpanded(index, n, outcomes.failure(r.source(), e.contexts[n],
+            new FetchException(ErrorKind.SKIPPED, r.skipped()), 0, null));
+        continue;
+      }
+      Future<FetchResponse> fetched;
+      try {
+        fetched = fetcher.fetch(FetchRequest.of(r.source(), e.contexts[n]));
+      } catch (RuntimeException ex) {
+        fetched = Future.failedFuture(ex);
+      }
+      fetched.onComplete(ar -> outcomes.toResult(r.source(), e.contexts[n], ar)
+          .onComplete(res -> completeExpanded(index, n, res.succeeded() ? res.result()
+              : outcomes.failure(r.source(), e.contexts[n], res.cause(), 0, null))));
+    }
+  }
+
+  /** One request of an expanded source has its result (the first outcome wins). */
+  private void completeExpanded(int index, int n, SourceResult result) {
+    Expansion e = expansions.get(index);
+    if (e.done[n] || delivered.get(index).future().isComplete()) {
+      return;
+    }
+    e.done[n] = true;
+    e.left--;
+    try {
+      deliver(index, result);
+    } finally {
+      if (e.left == 0) {
+        delivered.get(index).complete();
+      }
+    }
+  }
+
+  /** The requests of one expanded source: their sources, contexts and which have their result. */
+  private static final class Expansion {
+    final SourceSpec[] specs;
+    final FetchContext[] contexts;
+    final boolean[] done;
+    int left;
+
+    Expansion(int n) {
+      this.specs = new SourceSpec[n];
+      this.contexts = new FetchContext[n];
+      this.done = new boolean[n];
+      this.left = n;
     }
   }
 
@@ -152,7 +228,15 @@ public final class Aggregation {
     policyEnded = true; // what ends now ends for this reason, whatever a policy decides meanwhile
     FetchException reason = new FetchException(kind, message);
     for (int i = 0; i < contexts.length; i++) {
-      if (!delivered.get(i).future().isComplete()) {
+      Expansion e = expansions == null ? null : expansions.get(i);
+      if (e != null) {
+        for (int n = 0; n < e.done.length; n++) {
+          if (!e.done[n]) {
+            completeExpanded(i, n, outcomes.failure(e.specs[n], e.contexts[n], reason, 0, null));
+            e.contexts[n].cancel(reason);
+          }
+        }
+      } else if (!delivered.get(i).future().isComplete()) {
         complete(i, outcomes.failure(spec.sources().get(i), contexts[i], reason, 0, null));
         contexts[i].cancel(reason);
       }

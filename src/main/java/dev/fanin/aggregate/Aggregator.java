@@ -71,7 +71,8 @@ public final class Aggregator {
     TraceSpan span = span(info, spec.sources().size());
     Aggregation aggregation = new Aggregation(vertx, spec, listener,
         new ByteBudget(limits.aggregate().maxAggregateBytes(), processBytes), limits.source().maxBodyBytes(),
-        info, metrics, decoder, span);
+        info, metrics, decoder, span, limits.aggregate().maxExpansion(),
+        Math.max(0, limits.aggregate().maxSources() - spec.sources().size()));
     aggregation.summary().onComplete(done -> exit(done, info, aggregation::slowest, span));
     aggregation.start(pipeline.forAggregation(spec.concurrency(), spec.sources().size()));
     return aggregation;

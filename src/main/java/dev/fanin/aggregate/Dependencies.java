@@ -28,16 +28,26 @@ final class Dependencies {
   static final int MAX_BODY_CHARS = 1 << 20;
 
   private final int[] waiting;
+  private final int maxExpansion;
+  /** Requests that expanded sources may still add to the aggregation (aggregate.maxSources). */
+  private int expansionRoom;
   private final Map<String, List<Integer>> dependents = new HashMap<>();
   private final Map<String, SourceResult> results = new HashMap<>();
   private final Map<String, Object> parsed = new HashMap<>();
 
-  private Dependencies(int n) {
+  private Dependencies(int n, int maxExpansion, int expansionRoom) {
     this.waiting = new int[n];
+    this.maxExpansion = maxExpansion;
+    this.expansionRoom = expansionRoom;
   }
 
-  /** The dependencies of a definition's sources, or null when none refers to another. */
-  static Dependencies of(List<SourceSpec> sources) {
+  /**
+   * The dependencies of a definition's sources, or null when none refers to another.
+   *
+   * @param maxExpansion the most requests one source may expand into (aggregate.maxExpansion)
+   * @param expansionRoom the requests all expansions may add (aggregate.maxSources less the sources)
+   */
+  static Dependencies of(List<SourceSpec> sources, int maxExpansion, int expansionRoom) {
     Dependencies d = null;
     for (int i = 0; i < sources.size(); i++) {
       SourceTemplate t = sources.get(i).template();
@@ -45,7 +55,7 @@ final class Dependencies {
         continue;
       }
       if (d == null) {
-        d = new Dependencies(sources.size());
+        d = new Dependencies(sources.size(), maxExpansion, expansionRoom);
       }
       for (String id : t.waitsFor()) {
         d.waiting[i]++;
@@ -76,13 +86,67 @@ final class Dependencies {
     return ready;
   }
 
-  /** A dependent source ready to run (values filled in), or why it is skipped. */
-  record Filled(SourceSpec source, String skipped) {}
+  /**
+   * A dependent source ready to run (values filled in), or why it is skipped; for a source expanded
+   * over a list, its requests instead (each ready, or skipped alone).
+   */
+  record Filled(SourceSpec source, String skipped, List<Filled> expanded) {
+    Filled(SourceSpec source, String skipped) {
+      this(source, skipped, null);
+    }
+  }
 
   Filled fill(SourceSpec source) {
     SourceTemplate t = source.template();
-    Map<String, String> values = new HashMap<>();
+    Reference many = t.expansion();
+    if (many == null) {
+      return fill(source, source.id(), Map.of());
+    }
+    JsonArray list;
+    try {
+      Object value = JsonPointer.from(many.pointer()).queryJson(parsed(results.get(many.sourceId())));
+      if (!(value instanceof JsonArray array)) {
+        return skip(many, value == null ? "nothing is there in source \"" + many.sourceId() + "\"'s data"
+            : "it is not a list in source \"" + many.sourceId() + "\"'s data");
+      }
+      list = array;
+    } catch (DecodeException | IllegalArgumentException e) {
+      return results.get(many.sourceId()).ok() ? skip(many, "source \"" + many.sourceId() + "\"'s data is not JSON")
+          : skip(many, "source \"" + many.sourceId() + "\" failed (" + results.get(many.sourceId()).errorKind().wireName()
+              + ")");
+    }
+    if (list.size() > maxExpansion) {
+      return skip(many, "the list has " + list.size() + " values; a source expands into at most "
+          + "aggregate.maxExpansion (" + maxExpansion + ") requests");
+    }
+    if (list.size() - 1 > expansionRoom) {
+      return skip(many, "the list has " + list.size() + " values, which would take the aggregation past "
+          + "aggregate.maxSources");
+    }
+    expansionRoom -= Math.max(0, list.size() - 1);
+    List<Filled> requests = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      Object element = JsonPointer.from(many.each()).queryJson(list.getValue(i));
+      String id = source.id() + "." + i;
+      if (element == null || element instanceof JsonObject || element instanceof JsonArray) {
+        requests.add(new Filled(source.filled(id, source.url(), source.headers(), source.body()),
+            "waited for " + many + ": element " + i + " of the list has " + (element == null ? "nothing there"
+                : "no single value there")));
+      } else {
+        requests.add(fill(source, id, Map.of(many.placeholder(), String.valueOf(element))));
+      }
+    }
+    return new Filled(null, null, requests);
+  }
+
+  /** The source (under {@code id}) with its values filled in; {@code given} holds the expanded one. */
+  private Filled fill(SourceSpec source, String id, Map<String, String> given) {
+    SourceTemplate t = source.template();
+    Map<String, String> values = new HashMap<>(given);
     for (Reference ref : t.references()) {
+      if (ref.expands()) {
+        continue;
+      }
       SourceResult from = results.get(ref.sourceId());
       if (!from.ok()) {
         return skip(ref, "source \"" + ref.sourceId() + "\" failed (" + from.errorKind().wireName() + ")");
@@ -125,7 +189,7 @@ final class Dependencies {
             name -> values.get(name) == null ? null : t.jsonBody() ? jsonContent(values.get(name)) : values.get(name),
             MAX_BODY_CHARS));
       }
-      return new Filled(source.filled(url, headers, body), null);
+      return new Filled(source.filled(id, url, headers, body), null);
     } catch (Placeholders.TooLong e) {
       return new Filled(null, "waited for " + t.references() + ": with these values the request would be longer "
           + "than fanin allows");

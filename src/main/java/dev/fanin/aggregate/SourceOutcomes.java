@@ -155,6 +155,17 @@ final class SourceOutcomes {
    * Its answer came from the cache (a fresh hit, or a stale answer standing in), from another
    * source's identical request (coalesced, whatever the cache then made of it), or upstream.
    */
+  /**
+   * The result of a source expanded over an empty list: ok, with no request made, data [] and a
+   * note saying why.
+   */
+  SourceResult expandedIntoNothing(SourceSpec source, FetchContext context, String list) {
+    return new SourceResult(source.id(), source.optional(), 0, 0, 0, 0,
+        new SourceData.Json(io.vertx.core.buffer.Buffer.buffer("[]")), null, null, System.currentTimeMillis(),
+        List.of(list + " is an empty list: no request was made"), List.of(), "miss", 0,
+        timings(context, "miss"), context.exchanges());
+  }
+
   private static Timings timings(FetchContext context, String cache) {
     Timings timings = context.timings();
     String from = "hit".equals(cache) || "stale".equals(cache) ? "cache"

@@ -103,6 +103,11 @@ final class RunInput implements AutoCloseable {
     if (spec == null || checkpoint.results() == 0) {
       return this;
     }
+    if (spec.sources().stream().anyMatch(s -> s.template() != null)) {
+      // a source left to run may wait for one already written, whose answer is not kept
+      throw new UsageError(label + ": its sources use other sources' results ({sources.…}), so a run of it cannot be"
+          + " resumed: run it again without --resume");
+    }
     List<SourceSpec> left = new ArrayList<>();
     boolean failedBefore = false;
     for (SourceSpec s : spec.sources()) {

@@ -32,7 +32,8 @@ final class ConfigReader {
             r.longValue("aggregate.maxAggregateBytes", 1, Long.MAX_VALUE),
             r.integer("aggregate.maxInFlight", 1, 1_000_000),
             r.longValue("aggregate.maxProcessBytes", 0, Long.MAX_VALUE / 4),
-            r.integer("aggregate.maxDependencyDepth", 1, 32));
+            r.integer("aggregate.maxDependencyDepth", 1, 32),
+            r.integer("aggregate.maxExpansion", 1, 100_000));
     r.notAbove("aggregate.defaultDeadlineMs", aggregate.defaultDeadlineMs(),
         "aggregate.maxDeadlineMs", aggregate.maxDeadlineMs());
     r.notAbove("aggregate.defaultConcurrency", aggregate.defaultConcurrency(),

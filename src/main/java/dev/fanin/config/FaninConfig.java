@@ -43,7 +43,8 @@ public record FaninConfig(
       long maxAggregateBytes,
       int maxInFlight,
       long maxProcessBytes,
-      int maxDependencyDepth) {}
+      int maxDependencyDepth,
+      int maxExpansion) {}
 
   /** Limits and defaults of one source. */
   public record Source(

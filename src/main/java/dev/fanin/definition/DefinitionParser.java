@@ -80,6 +80,10 @@ public final class DefinitionParser {
     CompletionSpec complete = CompletionFields.completion(json.getValue("complete"), sources, errors);
     if (errors.isEmpty()) {
       References.checkGraph(sources, aggregateLimits.maxDependencyDepth(), errors);
+      if (complete.early() && sources.stream().anyMatch(s -> s.template() != null && s.template().expansion() != null)) {
+        errors.add(new FieldError("/complete", "cannot be used with a source expanded over a list ([*]): "
+            + "how many requests such a source makes is known only once its list is in"));
+      }
     }
     if (!errors.isEmpty()) {
       throw new InvalidDefinitionException(errors);

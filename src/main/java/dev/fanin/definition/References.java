@@ -102,6 +102,34 @@ final class References {
     if (!known) {
       return;
     }
+    for (int i = 0; i < sources.size(); i++) {
+      SourceTemplate t = sources.get(i).template();
+      Reference many = t == null ? null : t.expansion();
+      if (many == null) {
+        continue;
+      }
+      for (Reference ref : t.references()) {
+        if (ref.expands() && (!ref.sourceId().equals(many.sourceId()) || !ref.pointer().equals(many.pointer()))) {
+          errors.add(new FieldError("/sources/" + i + where(t, ref), ref + " names the elements of another list "
+              + "than " + many + ": a source expands over one list"));
+        }
+      }
+      for (int j = 0; j < sources.size(); j++) {
+        SourceTemplate other = sources.get(j).template();
+        if (other == null) {
+          continue;
+        }
+        for (Reference ref : other.references()) {
+          if (ref.sourceId().equals(sources.get(i).id())) {
+            errors.add(new FieldError("/sources/" + j + where(other, ref), ref + " refers to source \""
+                + ref.sourceId() + "\", which is expanded into many requests: it has no one result to point into"));
+          }
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      return;
+    }
     int[] depth = new int[sources.size()];
     int[] state = new int[sources.size()]; // 0 new, 1 on the path, 2 done
     for (int i = 0; i < sources.size(); i++) {

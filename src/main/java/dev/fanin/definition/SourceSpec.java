@@ -37,6 +37,12 @@ public record SourceSpec(
 
   /** This source with its references filled in: it runs as any source does. */
   public SourceSpec filled(java.net.URI url, io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {
+    return filled(id, url, headers, body);
+  }
+
+  /** As {@link #filled}, under another id (one request of an expanded source: "orders.0"). */
+  public SourceSpec filled(String id, java.net.URI url, io.vertx.core.MultiMap headers,
+      io.vertx.core.buffer.Buffer body) {
     return new SourceSpec(id, url, method, headers, body, contentType, timeoutMs, retries, optional, format,
         projection, cache, secretHeaders, keepBodyOnRedirect, hedge, null);
   }

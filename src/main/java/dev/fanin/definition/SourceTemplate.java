@@ -17,6 +17,11 @@ import java.util.Set;
 public record SourceTemplate(String url, Map<String, String> headers, String body, boolean jsonBody,
     List<Reference> references) {
 
+  /** The reference that names many values (the source is expanded over its array), or null. */
+  public Reference expansion() {
+    return references.stream().filter(Reference::expands).findFirst().orElse(null);
+  }
+
   /** The ids of the sources this one waits for. */
   public Set<String> waitsFor() {
     return references.stream().map(Reference::sourceId).collect(java.util.stream.Collectors.toCollection(

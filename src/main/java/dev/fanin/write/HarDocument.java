@@ -40,7 +40,7 @@ public final class HarDocument implements WholeDocument {
   private final Set<String> redacted;
   private final List<Set<String>> secretHeaders;
   private final JsonArray[] entries;
-  private final JsonObject[] unsent;
+  private final JsonArray[] unsent;
 
   /**
    * @param title the page's title: the feed's name, or the request id
@@ -61,7 +61,7 @@ public final class HarDocument implements WholeDocument {
       redacted.add(name.toLowerCase(Locale.ROOT));
     }
     this.entries = new JsonArray[secretHeaders.size()];
-    this.unsent = new JsonObject[secretHeaders.size()];
+    this.unsent = new JsonArray[secretHeaders.size()];
   }
 
   @Override
@@ -84,7 +84,10 @@ public final class HarDocument implements WholeDocument {
       if (!result.ok()) {
         source.put("error", error(result));
       }
-      unsent[index] = source;
+      if (unsent[index] == null) {
+        unsent[index] = new JsonArray();
+      }
+      unsent[index].add(source); // several for a source expanded over a list
       return;
     }
     JsonArray list = new JsonArray();
@@ -95,7 +98,11 @@ public final class HarDocument implements WholeDocument {
       }
       list.add(entry);
     }
-    entries[index] = list;
+    if (entries[index] == null) {
+      entries[index] = list;
+    } else {
+      entries[index].addAll(list); // the requests of a source expanded over a list
+    }
   }
 
   @Override
@@ -112,7 +119,7 @@ public final class HarDocument implements WholeDocument {
         all.addAll(entries[i]);
       }
       if (unsent[i] != null) {
-        others.add(unsent[i]);
+        others.addAll(unsent[i]);
       }
       entries[i] = null;
       unsent[i] = null;

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DependentSourcesTest {
   @RegisterExtension
-  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject());
+  static final FaninExtension fixture = FaninExtension.withConfig(new JsonObject()
+      .put("aggregate", new JsonObject().put("maxExpansion", 5)));
 
   static String at(String path, String query) {
     return "http://127.0.0.1:" + fixture.upstream().port() + "/" + path + (query.isEmpty() ? "" : "?" + query);
@@ -113,5 +114,62 @@ class DependentSourcesTest {
     res = run(host);
     assertEquals(400, res.statusCode());
     assertTrue(res.bodyAsString().contains("/sources/1/url"), res.bodyAsString());
+  }
+
+  @Test
+  void aListIsExpandedIntoOneRequestPerValueEachItsOwnResult() {
+    String tag = UUID.randomUUID().toString();
+    JsonObject list = source("list", at("list-" + tag, body(new JsonObject().put("items", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("id", 7)).add(new JsonObject().put("id", "a b")).add(new JsonObject().put("x", 1))))));
+    JsonObject orders = source("orders", at("orders-" + tag, "item={sources.list.data.items[*].id}&u={sources.list.data.items.0.id}"));
+    HttpResponse<Buffer> res = run(definition(list, orders).put("deadlineMs", 10_000));
+    assertEquals(502, res.statusCode(), "the third element has no id, so its request is skipped: " + res.bodyAsString());
+    JsonObject results = res.bodyAsJsonObject().getJsonObject("results");
+    assertEquals(List.of("list", "orders.0", "orders.1", "orders.2"), List.copyOf(new java.util.TreeSet<>(results.fieldNames())));
+    assertEquals("ok", results.getJsonObject("orders.0").getString("status"));
+    assertEquals("ok", results.getJsonObject("orders.1").getString("status"));
+    assertEquals("skipped", results.getJsonObject("orders.2").getJsonObject("error").getString("kind"));
+    List<String> queries = fixture.upstream().recorded("/orders-" + tag).stream().map(FakeUpstream.Recorded::query)
+        .sorted().toList();
+    assertEquals(List.of("item=7&u=7", "item=a%20b&u=7"), queries);
+  }
+
+  @Test
+  void anEmptyListMakesNoRequestAndATooLongOneIsSkipped() {
+    String tag = UUID.randomUUID().toString();
+    JsonObject empty = source("empty", at("empty-" + tag, body(new JsonObject().put("items", new io.vertx.core.json.JsonArray()))));
+    JsonObject none = source("none", at("none-" + tag, "i={sources.empty.data.items[*]}"));
+    io.vertx.core.json.JsonArray six = new io.vertx.core.json.JsonArray();
+    for (int i = 0; i < 6; i++) {
+      six.add(i);
+    }
+    JsonObject longList = source("long", at("long-" + tag, body(new JsonObject().put("items", six))));
+    JsonObject each = source("each", at("each-" + tag, "i={sources.long.data.items[*]}")).put("optional", true);
+    HttpResponse<Buffer> res = run(definition(empty, none, longList, each));
+    assertEquals(200, res.statusCode(), res.bodyAsString());
+    JsonObject results = res.bodyAsJsonObject().getJsonObject("results");
+    JsonObject noneResult = results.getJsonObject("none");
+    assertEquals("ok", noneResult.getString("status"));
+    assertEquals(0, noneResult.getInteger("attempts"));
+    assertEquals(new io.vertx.core.json.JsonArray(), noneResult.getJsonArray("data"));
+    JsonObject eachResult = results.getJsonObject("each");
+    assertEquals("skipped", eachResult.getJsonObject("error").getString("kind"));
+    assertTrue(eachResult.getJsonObject("error").getString("message").contains("aggregate.maxExpansion (5)"),
+        eachResult.encode());
+    assertTrue(fixture.upstream().recorded("/none-" + tag).isEmpty() && fixture.upstream().recorded("/each-" + tag).isEmpty());
+  }
+
+  @Test
+  void anExpandedSourceCannotBeReferredToNorUsedWithACompletionPolicy() {
+    JsonObject refer = definition(source("list", at("x", "")), source("each", at("y", "i={sources.list.data[*]}")),
+        source("after", at("z", "i={sources.each.data.id}")));
+    HttpResponse<Buffer> res = run(refer);
+    assertEquals(400, res.statusCode());
+    assertTrue(res.bodyAsString().contains("/sources/2/url") && res.bodyAsString().contains("expanded"), res.bodyAsString());
+    JsonObject policy = definition(source("list", at("x", "")), source("each", at("y", "i={sources.list.data[*]}")))
+        .put("complete", new JsonObject().put("when", "first"));
+    res = run(policy);
+    assertEquals(400, res.statusCode());
+    assertTrue(res.bodyAsString().contains("/complete"), res.bodyAsString());
   }
 }
