@@ -155,6 +155,22 @@ class BatchRunE2ETest {
   }
 
   @Test
+  void aDefinitionWithReferencesBetweenSourcesRunsThemInOrderButCannotBeResumed() throws Exception {
+    Path def = dir.resolve("refs.json");
+    JsonObject refs = new JsonObject().put("sources", new JsonArray()
+        .add(new JsonObject().put("id", "list").put("url", url("/refs/list", "body=%7B%22items%22%3A%5B1%2C2%5D%7D")))
+        .add(new JsonObject().put("id", "each").put("url", url("/refs/each", "i={sources.list.data.items[*]}"))));
+    Files.writeString(def, refs.encode());
+    Path out = dir.resolve("refs.ndjson");
+    BatchProcess.Finished first = run(dir, def.toString(), "--out", out.toString(), "--progress", "none");
+    assertEquals(0, first.exitCode(), first.stderr());
+    assertEquals(java.util.Set.of("list", "each.0", "each.1"), resultsById(Files.readString(out)).keySet());
+    BatchProcess.Finished again = run(dir, def.toString(), "--out", out.toString(), "--resume", "--progress", "none");
+    assertEquals(2, again.exitCode(), again.stderr());
+    assertTrue(again.stderr().contains("cannot be resumed"), again.stderr());
+  }
+
+  @Test
   void aDefinitionsCompletionPolicyDecidesTheExitCode() throws Exception {
     Path def = dir.resolve("policy.json");
     JsonObject met = new JsonObject().put("complete", new JsonObject().put("when", "first")).put("sources", new JsonArray()
