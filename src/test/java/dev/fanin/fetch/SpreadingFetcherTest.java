@@ -139,6 +139,8 @@ class SpreadingFetcherTest {
   void aSourceEndedWhileItsExchangeRunsOnAnotherLaneCountsItAsWaitingForTheHead() throws Exception {
     java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2);
     List<FetchContext> contexts = sendTwo(done);
+    // both sent (the remote one's stand-in head began before its lane saw it), then half an answer's time
+    assertTrue(dev.fanin.testing.Eventually.eventually(5_000, () -> sentWith.size() == 2), "sent " + sentWith.size());
     Thread.sleep(ANSWER_MS / 2);
     FetchContext remote = contexts.get(1);
     java.util.concurrent.CompletableFuture<Long> head = new java.util.concurrent.CompletableFuture<>();
