@@ -1,6 +1,7 @@
 package dev.fanin.batch;
 
 import dev.fanin.fetch.Timings.Phase;
+import dev.fanin.write.HtmlEscape;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -279,17 +280,6 @@ final class Report {
   }
 
   static String escape(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+    return HtmlEscape.of(s);
   }
 }

@@ -1,5 +1,6 @@
 package dev.fanin.feedwrite;
 
+import dev.fanin.write.HtmlEscape;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -154,7 +155,7 @@ public final class FeedDocument {
       }
       if (item.summary() != null) {
         // RSS readers take a description as HTML: the plain text is escaped once more to stay text
-        element(w, "description", escapeHtml(item.summary()));
+        element(w, "description", HtmlEscape.of(item.summary()));
       }
       if (item.author() != null) {
         w.writeStartElement("dc", "creator", DC_NS);
@@ -252,20 +253,5 @@ public final class FeedDocument {
 
   static String rfc822(Instant instant) {
     return DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atOffset(ZoneOffset.UTC));
-  }
-
-  static String escapeHtml(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }
