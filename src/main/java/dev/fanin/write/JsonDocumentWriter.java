@@ -19,7 +19,7 @@ import io.vertx.core.http.HttpServerResponse;
 public final class JsonDocumentWriter implements ResultListener {
   private final HttpServerResponse response;
   private final WholeDocument document;
-  private final StringBuilder timing = new StringBuilder();
+  private final ServerTiming timing = new ServerTiming();
   private final Outbox outbox;
   private final boolean headOnly;
   private ByteBudget budget;
@@ -51,8 +51,7 @@ public final class JsonDocumentWriter implements ResultListener {
   @Override
   public void onResult(int index, SourceResult result) {
     document.onResult(index, result);
-    // Server-Timing (W3C): one entry per source; ids are tokens, so they need no quoting
-    timing.append(result.id()).append(";dur=").append(result.latencyMs()).append(", ");
+    timing.add(result.id(), result.latencyMs());
   }
 
   /** Sends the document (with the status the HTTP intake set for this summary). */
@@ -73,7 +72,7 @@ public final class JsonDocumentWriter implements ResultListener {
     // a known length, written in slices as the client takes them
     response.putHeader("Content-Type", document.mediaType())
         .putHeader("Content-Length", Integer.toString(body.length()))
-        .putHeader("Server-Timing", timing.append("total;dur=").append(summary.durationMs()).toString());
+        .putHeader("Server-Timing", timing.header(summary.durationMs()));
     if (!headOnly) {
       outbox.send(body);
     }
