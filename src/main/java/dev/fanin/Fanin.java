@@ -82,6 +82,8 @@ public final class Fanin {
   private final FeedRunHub hub;
   private final PollerView pollers = new PollerView();
   private final AtomicBoolean ready = new AtomicBoolean();
+  private volatile Future<?> readyGate = Future.succeededFuture();
+  private volatile boolean stopped;
   private final ClusterView cluster;
   private final EventLoopAggregators aggregators;
   private final Tracing tracing;
@@ -158,6 +160,15 @@ public final class Fanin {
   }
 
   /**
+   * Holds /health/ready at DOWN after {@link #start} until {@code gate} completes, whether it
+   * succeeds or fails (the start-up warm-up); call it before start. Without it, ready follows the
+   * start.
+   */
+  public void readyAfter(Future<?> gate) {
+    readyGate = gate;
+  }
+
+  /**
    * Starts listening; completes once every instance is ready. The registry is deployed first, so
    * that the port never answers without the feeds (and a broken operator feed stops the start
    * before anything listens), but its schedules wait until the port is bound: a process whose port
@@ -192,7 +203,7 @@ public final class Fanin {
           port = first.get().actualPort();
           httpIntake = first.get();
           listening.complete();
-          ready.set(true);
+          readyGate.onComplete(ar -> ready.set(!stopped));
           return this;
         });
   }
@@ -258,6 +269,7 @@ public final class Fanin {
 
   /** Stops the intake first, then the registry (which waits for its pending writes). */
   public Future<Void> stop() {
+    stopped = true;
     ready.set(false);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deploymentIds.size() - 1; i >= 0; i--) {

@@ -8,10 +8,12 @@ import dev.fanin.feeds.FeedsVerticle;
 import dev.fanin.http.ListenException;
 import dev.fanin.metrics.FaninMetrics;
 import dev.fanin.tracing.Tracing;
+import dev.fanin.warmup.StartupWarmup;
 import dev.fanin.tracing.TracingSetup;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -145,6 +147,8 @@ public final class Main {
       vertx = builder.with(options).build();
     }
     Fanin fanin = new Fanin(vertx, config, metrics, cluster, tracing);
+    Promise<Void> warmedUp = Promise.promise();
+    fanin.readyAfter(warmedUp.future());
     AtomicBoolean startFailed = new AtomicBoolean();
     fanin.start().onComplete(ar -> {
       startFailed.set(ar.failed());
@@ -155,6 +159,7 @@ public final class Main {
         }
         log.info("fanin listening on http://{}:{} ({} instances, config {})", config.http().host(),
             fanin.port(), fanin.instances(), configFile == null ? "built-in defaults" : configFile);
+        warmUp(config, warmedUp, log);
       } else if (ar.cause() instanceof FeedsVerticle.FeedLoadException bad) {
         System.err.println("fanin: " + bad.getMessage());
         vertx.close().onComplete(v -> System.exit(2));
@@ -185,6 +190,32 @@ public final class Main {
         log.warn("shutdown did not complete cleanly: {}", e.toString());
       }
     }, "fanin-shutdown"));
+  }
+
+  /**
+   * The start-up warm-up (http.warmupMs), on a thread of its own; /health/ready says UP once it is
+   * over, whatever its outcome.
+   */
+  private static void warmUp(FaninConfig config, Promise<Void> done, Logger log) {
+    if (config.http().warmupMs() <= 0) {
+      done.complete();
+      return;
+    }
+    Thread thread = new Thread(() -> {
+      Runnable loud = Logging.quietWhere(StartupWarmup::onWarmupThread);
+      try {
+        StartupWarmup.Result r = StartupWarmup.run(config, config.http().warmupMs());
+        log.info("warmed up in {} ms: {} aggregations of {} sources in all ({} failed); ready", r.elapsedMs(),
+            r.aggregations(), r.sources(), r.failed());
+      } catch (Exception | LinkageError e) {
+        log.warn("start-up warm-up failed ({}); ready without it", e.toString());
+      } finally {
+        loud.run();
+        done.complete();
+      }
+    }, "fanin-warm-up");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /**

@@ -69,6 +69,7 @@ final class ConfigReader {
             r.integer("http.requestHeadTimeoutMs", 100, 600_000),
             r.integer("http.maxHeaders", 1, 10_000),
             r.integer("http.writeStallMs", 100, 3_600_000),
+            r.integer("http.warmupMs", 0, 600_000),
             new FaninConfig.Cors(ConfigLists.origins("http.cors.allowOrigins", r.list("http.cors.allowOrigins")))),
         aggregate,
         source,

@@ -25,7 +25,7 @@ public record FaninConfig(
   /** The HTTP intake: where to listen, how much a request may weigh, and which browser apps may call. */
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes,
       int shutdownGraceMs, int idleTimeoutSeconds, int requestHeadTimeoutMs, int maxHeaders, int writeStallMs,
-      Cors cors) {}
+      int warmupMs, Cors cors) {}
 
   /**
    * CORS: the origins of browser apps allowed to call fanin, each "scheme://host[:port]" as browsers

@@ -137,6 +137,36 @@ class LifecycleE2ETest {
   }
 
   @Test
+  void theStartUpWarmUpHoldsReadinessNotLivenessAndLeavesNoTraceInLogsOrMetrics() throws Exception {
+    int port = FaninHarness.freePort();
+    try (ServiceProcess fanin = ServiceProcess.start(port, Map.of("FANIN_LOG_FORMAT", "json",
+        "FANIN_HTTP_WARMUP_MS", "3000", "FANIN_FEEDS_CONF_DIR", "/nonexistent"))) {
+      fanin.awaitHealthy(Duration.ofSeconds(30));
+      assertEquals(503, status(fanin, "/health/ready"), "ready before the warm-up ended");
+      long end = System.currentTimeMillis() + 20_000;
+      while (status(fanin, "/health/ready") != 200 && System.currentTimeMillis() < end) {
+        Thread.sleep(100);
+      }
+      assertEquals(200, status(fanin, "/health/ready"), fanin.output());
+      String out = fanin.output();
+      assertTrue(out.contains("warmed up in") && out.contains("(0 failed); ready"), out);
+      // hundreds of warm-up aggregations, none of them in the service's log or metrics
+      for (String raw : out.split("\n")) {
+        assertTrue(!"aggregation".equals(new JsonObject(raw).getString("formattedMessage")), raw);
+      }
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(fanin.url("/metrics"))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(!metrics.body().contains("fanin_sources_total{"), "warm-up sources counted:\n" + metrics.body());
+      assertTrue(!metrics.body().contains("127.0.0.1"), "the warm-up's origins in the metrics:\n" + metrics.body());
+    }
+  }
+
+  private int status(ServiceProcess fanin, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(fanin.url(path))).timeout(Duration.ofSeconds(2)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
   void jsonLogsHaveOneParsableLinePerAggregation() throws Exception {
     int port = FaninHarness.freePort();
     try (ServiceProcess fanin = ServiceProcess.start(port, Map.of("FANIN_LOG_FORMAT", "json",

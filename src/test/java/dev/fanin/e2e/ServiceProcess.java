@@ -37,6 +37,8 @@ final class ServiceProcess implements AutoCloseable {
     // the demo on a chosen port too: an ephemeral one could be the API's port, which is bound after it
     int demoPort = dev.fanin.testing.FaninHarness.freePort();
     pb.environment().put("FANIN_DEMO_PORT", Integer.toString(demoPort == port ? demoPort + 1 : demoPort));
+    // no start-up warm-up unless a test asks for one: it would take 5 s of CPU from every test's first seconds
+    pb.environment().put("FANIN_HTTP_WARMUP_MS", "0");
     pb.environment().putAll(env);
     return new ServiceProcess(pb.start(), log, port);
   }
