@@ -25,6 +25,7 @@ import time
 sys.dont_write_bytecode = True  # leave no __pycache__ in the working tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import batch_bench  # noqa: E402
+import peers  # noqa: E402
 import procs  # noqa: E402
 from procs import Client, Proc, RssSampler  # noqa: E402
 
@@ -59,6 +60,8 @@ FULL = {
     # issue 18: 20 sources of 20 ms, 5 % of requests take 1 s; aggregations one after another per variant
     "hedge": {"n": 20, "fast": 20, "slow": 1000, "slow_pct": 5, "aggs": 200, "warm": 20, "after_ms": 60,
               "chain_reps": 20},
+    # issue 20: the first 10 s after a fresh start, at scenario 1's N = 50 and N = 1,000 points
+    "cold": {"points": [[50, 1000], [1000, 100]], "window_s": 10, "min_reps": 3, "max_reps": 400},
 }
 
 QUICK = {
@@ -79,6 +82,7 @@ QUICK = {
               "big_seed_n": 2000, "big_xargs_n": 500, "startup_reps": 3},
     "hedge": {"n": 10, "fast": 20, "slow": 300, "slow_pct": 10, "aggs": 20, "warm": 5, "after_ms": 60,
               "chain_reps": 3},
+    "cold": {"points": [[20, 200]], "window_s": 2, "min_reps": 2, "max_reps": 50},
 }
 
 # Targets of issue 3 (2 cores; every figure a ratio or difference measured in one run).
@@ -94,6 +98,8 @@ TARGET_RATIONED = {"rule": (1.05, 0.0), "retry-after": (1.2, 2.0), "headers": (N
 # least the best peer's rate within 200 MB
 TARGET_BATCH_RATIO = 1.1
 TARGET_BATCH_RSS_MB = 200.0
+# issue 20: the overhead in the first 10 s after ready at most twice the warm one
+TARGET_COLD_X = 2.0
 
 
 CHILDREN = []
@@ -719,6 +725,63 @@ def memory_attacks(ports, fanin_pid):
     return res
 
 
+def scenario_cold(cfg, ports, out, launcher, foreign):
+    """12 (issue 20): the first seconds after a start. For each point (N sources x delay) and each aggregator, a
+    fresh process on a port of its own; from the moment it says it is ready, aggregations one after another for
+    window_s seconds (at least min_reps); the median overhead against the same aggregator's warm figure of
+    scenario 1 in this run. The processes are stopped before the next starts."""
+    c = cfg["cold"]
+    names = [n for n in ("fanin", "go", "webflux", "aiohttp", "bare") if ports.get(n + "_running")]
+    rows = []
+    for n, delay in c["points"]:
+        body = spec_body(ports["upstream"], n, delay, n)
+        row = {"n": n, "delay_ms": delay, "window_s": c["window_s"]}
+        for name in names:
+            port = procs.free_port()
+            t_launch = time.monotonic()
+            pr = launcher.start(name, port, label="cold-%s-%d" % (name, n))
+            CHILDREN.append(pr)
+            foreign.add_sid(pr.pid)
+            rec = {"samples": [], "errors": []}
+            cl = Client(port, timeout=60)
+            try:
+                launcher.wait_ready(name, pr, port)
+                t_ready = time.monotonic()
+                rec["ready_s"] = round(t_ready - t_launch, 2)
+                while (time.monotonic() - t_ready < c["window_s"] or len(rec["samples"]) < c["min_reps"]) \
+                        and len(rec["samples"]) < c["max_reps"]:
+                    since = time.monotonic() - t_ready
+                    st, data, ms = cl.post("/v1/aggregate", body)
+                    try:
+                        ok = check_aggregate(data, n)[0] if st == 200 else 0
+                    except ValueError:
+                        ok = 0
+                    if ok != n:
+                        rec["errors"].append({"status": st, "ok": ok, "body": data[:200].decode(errors="replace")})
+                    rec["samples"].append([round(since, 2), round(ms, 3)])
+                rec["vmhwm_mb"] = round((procs.read_status_kb(pr.pid, "VmHWM") or 0) / 1024.0, 1)
+            finally:
+                cl.close()
+                pr.stop()
+                CHILDREN.remove(pr)
+            xs = [ms for _, ms in rec["samples"]]
+            rec["first_ms"] = xs[0] if xs else None
+            rec["median_ms"] = median(xs)
+            rec["overhead_ms"] = sub(rec["median_ms"], delay)
+            rec["first_overhead_ms"] = sub(rec["first_ms"], delay)
+            warm = next((r for r in out.get("fanout", []) if r["n"] == n and r["delay_ms"] == delay), None)
+            rec["warm_overhead_ms"] = warm[name]["overhead_ms"] if warm and name in warm else None
+            rec["x_warm"] = div(rec["overhead_ms"], rec["warm_overhead_ms"])
+            row[name] = rec
+            log("cold N=%d x %d ms, %s: ready in %.2f s, %d aggregations in the first %d s, median overhead %s ms "
+                "(first %s ms; warm %s ms)%s" % (
+                    n, delay, name, rec.get("ready_s") or 0, len(xs), c["window_s"], fmt(rec["overhead_ms"], 1),
+                    fmt(rec["first_overhead_ms"], 1), fmt(rec["warm_overhead_ms"], 1),
+                    ", %d errors" % len(rec["errors"]) if rec["errors"] else ""))
+        rows.append(row)
+    out["cold"] = rows
+
+
 # ---------------------------------------------------------------------------------------------- warm-up
 
 def warm_up(cfg, ports):
@@ -891,7 +954,9 @@ def build_rows(cfg, out, quick):
     if m:
         if m.get("peak_1_4_mb") is not None:
             add(key="rss_1_4", scenario="5 peak RSS through scenarios 1-4 (MiB)", fanin=fmt(m["peak_1_4_mb"], 1),
-                aiohttp=fmt(m.get("aiohttp_peak_mb"), 1), target="<= %g MiB" % TARGET_RSS_MB,
+                aiohttp=fmt(m.get("aiohttp_peak_mb"), 1), go=fmt(m.get("go_peak_mb"), 1),
+                webflux=fmt(m.get("webflux_peak_mb"), 1), bare_delta=fmt(m.get("bare_peak_mb"), 1),
+                target="<= %g MiB" % TARGET_RSS_MB,
                 met=m["peak_1_4_mb"] <= TARGET_RSS_MB, value=m["peak_1_4_mb"])
         if m.get("fanin_died"):
             b = cfg["big"]
@@ -979,6 +1044,21 @@ def build_rows(cfg, out, quick):
             add(key="chain", scenario="11 dependent chain of 3 sources x 100 ms, p50 (ms)", ideal=fmt(ch["ideal_ms"]),
                 fanin=fmt(ch["fanin_p50_ms"], 1), delta="+%s" % fmt(ch["fanin_p50_ms"] - ch["ideal_ms"], 1),
                 aiohttp="by hand %s" % fmt(ch["by_hand_p50_ms"], 1), value=ch["fanin_p50_ms"])
+    for r in out.get("cold", []):
+        f = r.get("fanin")
+        if not f:
+            continue
+
+        def cell(name):
+            x = r.get(name)
+            return "%s (%sx)" % (fmt(x["overhead_ms"], 1, True), fmt(x["x_warm"], 1)) if x and x.get("x_warm") \
+                else (fmt(x["overhead_ms"], 1, True) if x else "-")
+        bad = any(r.get(nm, {}).get("errors") for nm in ("fanin", "go", "webflux", "aiohttp", "bare"))
+        add(key="cold_%d" % r["n"], scenario="12 first %d s after ready, N=%d x %d ms: overhead (x warm)%s" % (
+            r["window_s"], r["n"], r["delay_ms"], " !errors" if bad else ""), ideal=fmt(r["delay_ms"]),
+            fanin=fmt(f["median_ms"], 1), delta=fmt(f["overhead_ms"], 1, True), ratio="%sx warm" % fmt(f["x_warm"], 2),
+            aiohttp=cell("aiohttp"), bare_delta=cell("bare"), go=cell("go"), webflux=cell("webflux"),
+            target="<= %gx warm" % TARGET_COLD_X, met=le(f["x_warm"], TARGET_COLD_X), value=f["overhead_ms"])
     rows.extend(batch_rows(out))
     return rows
 
@@ -1107,8 +1187,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="bench/run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny N, few reps, short wrk: a smoke run (< 1 min)")
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9,10,11",
-                    help="comma list of 1..11 (default all; 6 = sequential/aiohttp comparison columns)")
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9,10,11,12",
+                    help="comma list of 1..12 (default all; 6 = sequential/aiohttp comparison columns)")
     ap.add_argument("--reps", type=int, help="measured reps per point (default 5; quick 2)")
     ap.add_argument("--wrk-duration", type=int, help="seconds per wrk run (default 15; quick 2)")
     ap.add_argument("--wait-quiet", type=int, default=0, metavar="SECONDS",
@@ -1155,7 +1235,7 @@ def main(argv=None):
         signal.signal(sig, on_signal)
 
     sampler = None
-    aio_sampler = None
+    peer_samplers = {}
     foreign = procs.ForeignCpu([])
     foreign.start()
     time.sleep(2.0)
@@ -1189,52 +1269,8 @@ def main(argv=None):
                                                           "127.0.0.1", "2"], tmpdir, cwd=tmpdir)
         children.append(up)
         foreign.add_sid(up.pid)
-        # the floor of any Vert.x fan-out (scenario 1), on the same Vert.x as fanin, from a copy like the upstream
-        bare_src = os.path.join(tmpdir, "BareVertxAggregator.java")
-        shutil.copyfile(os.path.join(BENCH, "clients", "BareVertxAggregator.java"), bare_src)
-        bare = Proc("bare", ["java", "-XX:+UseSerialGC", "-Xms128m", "-Xmx128m", "-cp", up_cp, bare_src,
-                             str(ports["bare"])], tmpdir, cwd=tmpdir)
-        children.append(bare)
-        foreign.add_sid(bare.pid)
-        py = sys.executable
-        # issue 20's Go peer: built from bench/clients/go_aggregator.go when Go is installed (bench/install-deps)
-        go = None
-        if shutil.which("go"):
-            go_bin = os.path.join(tmpdir, "go_aggregator")
-            subprocess.run(["go", "build", "-o", go_bin, os.path.join(BENCH, "clients", "go_aggregator.go")],
-                           check=True, env=dict(os.environ, GOCACHE=os.path.join(tmpdir, "gocache")),
-                           cwd=tmpdir, timeout=300)
-            go = Proc("go", [go_bin, str(ports["go"])], tmpdir, cwd=tmpdir)
-            children.append(go)
-            foreign.add_sid(go.pid)
-        else:
-            log("Go is not installed (bench/install-deps installs golang-go): the Go peer is left out")
-        # issue 20's Spring WebFlux peer: its own small Maven build (bench/peers/webflux), never in fanin's jar
-        webflux = None
-        wf_jar = os.path.join(BENCH, "peers", "webflux", "target", "webflux-aggregator.jar")
-        if shutil.which("mvn"):
-            subprocess.run(["mvn", "-q", "-B", "-f", os.path.join(BENCH, "peers", "webflux", "pom.xml"), "package",
-                            "-DskipTests"], check=False, timeout=900, stdout=subprocess.DEVNULL)
-        if os.path.exists(wf_jar):
-            webflux = Proc("webflux", ["java", "-jar", wf_jar, "--server.port=%d" % ports["webflux"],
-                                       "--server.address=127.0.0.1", "--logging.level.root=WARN"], tmpdir, cwd=tmpdir)
-            children.append(webflux)
-            foreign.add_sid(webflux.pid)
-        else:
-            log("the WebFlux peer did not build (bench/peers/webflux): it is left out")
-        aio = Proc("aiohttp", [py, os.path.join(BENCH, "clients", "aiohttp_aggregator.py"), str(ports["aiohttp"])],
-                   tmpdir, cwd=ROOT)
-        children.append(aio)
-        foreign.add_sid(aio.pid)
-        seq = Proc("sequential", [py, os.path.join(BENCH, "clients", "sequential.py"), str(ports["sequential"])],
-                   tmpdir, cwd=ROOT)
-        children.append(seq)
-        foreign.add_sid(seq.pid)
-
         env = dict(os.environ)
         env.update({
-            "FANIN_HTTP_HOST": "127.0.0.1",
-            "FANIN_HTTP_PORT": str(ports["fanin"]),
             "FANIN_CLIENT_MAX_CONNECTIONS_PER_ORIGIN": "2000",
             # scenario 8 sends 1,000 aggregations at once: above the default bound of 512 they would be shed
             "FANIN_AGGREGATE_MAX_IN_FLIGHT": "2000",
@@ -1262,27 +1298,20 @@ def main(argv=None):
             env["JAVA_TOOL_OPTIONS"] = "-XX:StartFlightRecording=filename=%s,settings=profile,dumponexit=true" % \
                                        os.path.abspath(args.jfr)
         out["fanin_env"] = {k: v for k, v in env.items() if k.startswith("FANIN_") or k == "JAVA_TOOL_OPTIONS"}
+        launcher = peers.Launcher(tmpdir, up_cp, env, log)
+        names = launcher.build()
+        started_procs = {}
         t_start = time.monotonic()
-        # run from an empty directory: fanin's built-in defaults plus the overrides above, not whatever
-        # conf/ or data/ the working tree holds, and nothing written into the tree
-        fanin_cwd = os.path.join(tmpdir, "fanin-cwd")
-        os.makedirs(fanin_cwd, exist_ok=True)
-        fanin = Proc("fanin", [os.path.join(ROOT, "bin", "fanin")], tmpdir, env=env, cwd=fanin_cwd)
-        children.append(fanin)
-        foreign.add_sid(fanin.pid)
-
+        for name in ["fanin"] + [n for n in names if n != "fanin"]:
+            pr = launcher.start(name, ports[name])
+            children.append(pr)
+            foreign.add_sid(pr.pid)
+            started_procs[name] = pr
+        fanin, aio = started_procs["fanin"], started_procs["aiohttp"]
         procs.wait_http(up, ports["upstream"], "/__stats", 60)
-        procs.wait_http(aio, ports["aiohttp"], "/health", 30)
-        procs.wait_http(bare, ports["bare"], "/health", 60)
-        procs.wait_http(seq, ports["sequential"], "/health", 30)
-        if webflux is not None:
-            procs.wait_http(webflux, ports["webflux"], "/health", 120)
-            ports["webflux_running"] = True
-        if go is not None:
-            procs.wait_http(go, ports["go"], "/health", 30)
-            ports["go_running"] = True
-        # ready, not just listening: fanin runs its JIT warm-up (warmup.ms) between the two
-        procs.wait_http(fanin, ports["fanin"], "/health/ready", 90, ok=lambda st, b: st == 200 and b"UP" in b)
+        for name, pr in started_procs.items():
+            launcher.wait_ready(name, pr, ports[name])
+            ports[name + "_running"] = True
         out["fanin_ready_s"] = round(time.monotonic() - t_start, 2)
         log("fanin healthy after %.2f s (pid %d)" % (out["fanin_ready_s"], fanin.pid))
         try:
@@ -1305,9 +1334,14 @@ def main(argv=None):
 
         sampler = RssSampler(fanin.pid)
         sampler.start()
-        aio_sampler = RssSampler(aio.pid, interval=0.2)
-        aio_sampler.start()
+        # the peers' resident memory over the same scenarios (issue 20: "with their peak RSS")
+        peer_samplers = {n: RssSampler(pr.pid, interval=0.2) for n, pr in started_procs.items()
+                         if n not in ("fanin", "sequential")}
+        for smp in peer_samplers.values():
+            smp.start()
         sampler.set_phase("warmup")
+        for smp in peer_samplers.values():
+            smp.set_phase("warmup")
         foreign.set_phase("warmup")
         out["warmup"] = warm_up(cfg, ports)
 
@@ -1358,9 +1392,13 @@ def main(argv=None):
             mem["vmhwm_big_kb"] = out["big_stream"].get("vmhwm_kb")
             mem["peak_big_mb"] = round(kb / 1024.0, 1) if kb else None
         sampler.stop()
-        aio_sampler.stop()
+        for smp in peer_samplers.values():
+            smp.stop()
         mem["polled_peaks_kb"] = dict(sampler.peaks)
-        mem["aiohttp_peak_mb"] = round(max(aio_sampler.peaks.values()) / 1024.0, 1) if aio_sampler.peaks else None
+        # a peer's peak over scenarios 1-4 (sampled every 0.2 s, from the warm-up on), as fanin's VmHWM above
+        for n, smp in peer_samplers.items():
+            kb = max((v for k, v in smp.peaks.items() if k not in ("start",)), default=None)
+            mem["%s_peak_mb" % n] = round(kb / 1024.0, 1) if kb else None
         mem["rss_timeline"] = sampler.samples
         mem["fanin_threads"] = procs.read_status_kb(fanin.pid, "Threads")
         out["memory"] = mem
@@ -1375,6 +1413,8 @@ def main(argv=None):
                 run("9-rationed", scenario_rationed, tmpdir, up_cp)
             if 11 in scen:
                 run("11-hedge", scenario_hedge)
+        if 12 in scen:
+            run("12-cold", scenario_cold, launcher, foreign)
         if 10 in scen:
             # fanin run is a process of its own: the service started above only idles meanwhile
             run("10-batch", lambda c, p, o: batch_bench.scenario(c, p["upstream"], o, tmpdir))
@@ -1393,8 +1433,8 @@ def main(argv=None):
         out["foreign_cpu"] = foreign.report()
         if sampler:
             sampler.stop()
-        if aio_sampler:
-            aio_sampler.stop()
+        for smp in peer_samplers.values():
+            smp.stop()
         for c in reversed(children):
             c.stop()
         log("stopped %s" % ", ".join("%s(%d)" % (c.name, c.pid) for c in children))
