@@ -170,6 +170,16 @@ def _head_fields(line):
         return {"raw": line[:200].decode(errors="replace")}
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used so far (its threads included), or None."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def read_status_kb(pid, key):
     try:
         with open("/proc/%d/status" % pid) as f:

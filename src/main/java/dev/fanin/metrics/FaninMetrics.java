@@ -29,6 +29,13 @@ public final class FaninMetrics {
       Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
   private final PrometheusMeterRegistry registry;
   private final Counter shed;
+  // the meters counted on every source and aggregation, kept (labels: origins are capped by the filter
+  // below, outcomes, cache outcomes and client labels are few; each memo is bounded anyway)
+  private final MeterMemo<Timer> upstream;
+  private final MeterMemo<Counter> sources = new MeterMemo<>(256);
+  private final MeterMemo<Counter> cache = new MeterMemo<>(64);
+  private final MeterMemo<Counter> admitted = new MeterMemo<>(1024);
+  private final MeterMemo<Timer> aggregations = new MeterMemo<>(4);
 
   public FaninMetrics(PrometheusMeterRegistry registry, int maxOrigins) {
     this(registry, maxOrigins, true);
@@ -36,6 +43,7 @@ public final class FaninMetrics {
 
   private FaninMetrics(PrometheusMeterRegistry registry, int maxOrigins, boolean jvm) {
     this.registry = registry;
+    this.upstream = new MeterMemo<>(maxOrigins + 1);
     for (String prefix : new String[] {"fanin.upstream", "fanin.breaker"}) {
       registry.config().meterFilter(MeterFilter.maximumAllowableTags(prefix, "origin", maxOrigins, MeterFilter.deny()));
     }
@@ -89,20 +97,19 @@ public final class FaninMetrics {
 
   /** One upstream attempt: outcome is the status class (2xx…5xx) or the error kind. */
   public void upstream(String origin, String outcome, long nanos) {
-    Timer.builder("fanin.upstream.latency").description("upstream attempts by origin and outcome")
-        .tag("origin", origin).tag("outcome", outcome)
-        .serviceLevelObjectives(LATENCY_BUCKETS)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    upstream.get(origin, outcome, (o, out) -> Timer.builder("fanin.upstream.latency")
+        .description("upstream attempts by origin and outcome").tag("origin", o).tag("outcome", out)
+        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** A source's final outcome: ok or its error kind. */
   public void source(String outcome) {
-    registry.counter("fanin.sources", "outcome", outcome).increment();
+    sources.get(outcome, (o, none) -> registry.counter("fanin.sources", "outcome", o)).increment();
   }
 
   /** What the response cache did for a source: miss, hit, revalidated, stale, coalesced. */
   public void cache(String outcome) {
-    registry.counter("fanin.cache", "outcome", outcome).increment();
+    cache.get(outcome, (o, none) -> registry.counter("fanin.cache", "outcome", o)).increment();
   }
 
   /** A hedged source's second request: sent, won (it answered first) or not sent for want of budget. */
@@ -147,7 +154,7 @@ public final class FaninMetrics {
 
   /** An upstream request a client's budget let go (label: the key's id, or anonymous, bus, scheduled). */
   public void clientAdmitted(String client) {
-    registry.counter("fanin.client.upstream.admitted", "client", client).increment();
+    admitted.get(client, (c, none) -> registry.counter("fanin.client.upstream.admitted", "client", c)).increment();
   }
 
   /** A client's request an upstream answered with 429. */
@@ -185,8 +192,8 @@ public final class FaninMetrics {
   }
 
   public void aggregation(long durationMs, boolean complete) {
-    Timer.builder("fanin.aggregation.duration").tag("complete", Boolean.toString(complete))
-        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry)
+    aggregations.get(complete ? "true" : "false", (c, none) -> Timer.builder("fanin.aggregation.duration")
+        .tag("complete", c).serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
         .record(durationMs, TimeUnit.MILLISECONDS);
   }
 }

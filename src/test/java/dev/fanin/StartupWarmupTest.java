@@ -1,4 +1,4 @@
-package dev.fanin.warmup;
+package dev.fanin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.fanin.warmup;
+package dev.fanin;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,6 +1,5 @@
-package dev.fanin.warmup;
+package dev.fanin;
 
-import dev.fanin.Fanin;
 import dev.fanin.cluster.ClusterView;
 import dev.fanin.config.ConfigLoader;
 import dev.fanin.config.FaninConfig;
