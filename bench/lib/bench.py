@@ -277,7 +277,8 @@ def scenario_bounded(cfg, ports, out):
     ideal = rounds * b["delay"]
     body = spec_body(ports["upstream"], b["n"], b["delay"], b["concurrency"])
     res = {"n": b["n"], "concurrency": b["concurrency"], "delay_ms": b["delay"], "rounds": rounds, "ideal_ms": ideal}
-    for name in ("fanin", "aiohttp"):
+    # (not the bare fan-out: it has no concurrency bound)
+    for name in ("fanin", "aiohttp") + tuple(n for n in ("go", "webflux") if ports.get(n + "_running")):
         r = timed_aggregations(ports[name], body, b["n"], reps=b["reps"], warm=1)
         r.pop("last_results", None)
         r["overhead_ms"] = sub(r["median_ms"], ideal)
@@ -582,6 +583,9 @@ def scenario_rationed(cfg, ports, out, tmpdir, jar_cp):
     with_upstream("fanin no rule", ports["rationed_ra"], "retry-after", via(ports["fanin"]))
     with_upstream("fanin no rule", ports["rationed_headers"], "headers", via(ports["fanin"]))
     with_upstream("aiohttp peer", ports["rationed_aiohttp"], "retry-after", via(ports["aiohttp"]))
+    for peer_name in ("go", "webflux"):
+        if ports.get(peer_name + "_running"):
+            with_upstream(peer_name + " peer", procs.free_port(), "retry-after", via(ports[peer_name]))
     with_upstream("seed script", ports["rationed_seed"], "retry-after", seed)
     out["rationed"] = {"n": n, "concurrency": conc, "rate": rate, "burst": burst, "retries": retries,
                        "ideal_s": round(ideal_s, 3), "runs": rows}
@@ -921,6 +925,8 @@ def build_rows(cfg, out, quick):
             ideal=fmt(b["ideal_ms"]), fanin=fmt(f["median_ms"], 1), delta=fmt(f["overhead_ms"], 1, True),
             ratio=fmt(div(f["median_ms"], b["ideal_ms"]), 3), aiohttp=fmt(a["median_ms"], 1),
             aio_delta=fmt(a["overhead_ms"], 1, True), target="within %g%%" % TARGET_BOUNDED_PCT,
+            go=fmt(b["go"]["overhead_ms"], 1, True) if b.get("go") else "-",
+            webflux=fmt(b["webflux"]["overhead_ms"], 1, True) if b.get("webflux") else "-",
             met=le(f["over_pct"], TARGET_BOUNDED_PCT), value=f["median_ms"])
     s = out.get("stream")
     if s and s.get("median_first_ms") is not None:
@@ -1033,7 +1039,10 @@ def build_rows(cfg, out, quick):
                    and (max_ratio is None or r["ratio"] <= max_ratio))
             target = "%s429 <= %g%%, all ok" % ("<= %gx ideal, " % max_ratio if max_ratio else "", max_pct)
             aio = peer(runs.get(("aiohttp peer", "retry-after"))) if key == "retry-after" else "-"
+            go_r = peer(runs.get(("go peer", "retry-after"))) if key == "retry-after" else "-"
+            wf_r = peer(runs.get(("webflux peer", "retry-after"))) if key == "retry-after" else "-"
             add(key="rationed_" + key, scenario="%s: %s (s)" % (head, what), ideal=fmt(r["ideal_s"], 2),
+                go=go_r, webflux=wf_r,
                 fanin=fmt(r["wall_s"], 2), delta="%d x 429 (%.1f%%)%s" % (
                     r["answers_429"], r["pct_429"] or 0, ", %d failed" % r["failed"] if r["failed"] else ""),
                 ratio=fmt(r["ratio"], 3), aiohttp=aio, target=target, met=met, value=r["wall_s"])
@@ -1206,6 +1215,8 @@ def main(argv=None):
                     help="first wait up to SECONDS for other processes to leave the CPU alone")
     ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                     help="extra environment for fanin, e.g. FANIN_AGGREGATE_MAX_CONCURRENCY=500 (KEY= removes)")
+    ap.add_argument("--java-opts", metavar="FLAGS",
+                    help="JVM flags for fanin instead of bin/fanin's defaults (FANIN_JAVA_OPTS), to try a lever")
     ap.add_argument("--jfr", metavar="FILE", help="record a JFR profile of fanin (settings=profile) into FILE")
     ap.add_argument("--no-charts", action="store_true", help="do not redraw docs/img/*.png")
     ap.add_argument("--no-save", action="store_true", help="do not write bench/results/<timestamp>.json")
@@ -1305,6 +1316,8 @@ def main(argv=None):
             else:
                 env.pop(k, None)
         env.pop("FANIN_JAVA_OPTS", None)  # the start command's default JVM settings are what is measured
+        if args.java_opts:
+            env["FANIN_JAVA_OPTS"] = args.java_opts  # unless a lever is being tried
         if args.jfr:
             env["JAVA_TOOL_OPTIONS"] = "-XX:StartFlightRecording=filename=%s,settings=profile,dumponexit=true" % \
                                        os.path.abspath(args.jfr)

@@ -163,7 +163,7 @@ public final class Main {
         log.info("fanin listening on http://{}:{} ({} instances, {} transport, config {})", config.http().host(),
             fanin.port(), fanin.instances(), vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
             configFile == null ? "built-in defaults" : configFile);
-        warmUp(config, warmedUp, log);
+        warmUp(config, options, warmedUp, log);
       } else if (ar.cause() instanceof FeedsVerticle.FeedLoadException bad) {
         System.err.println("fanin: " + bad.getMessage());
         vertx.close().onComplete(v -> System.exit(2));
@@ -200,7 +200,7 @@ public final class Main {
    * The start-up warm-up (http.warmupMs), on a thread of its own; /health/ready says UP once it is
    * over, whatever its outcome.
    */
-  private static void warmUp(FaninConfig config, Promise<Void> done, Logger log) {
+  private static void warmUp(FaninConfig config, VertxOptions options, Promise<Void> done, Logger log) {
     if (config.http().warmupMs() <= 0) {
       done.complete();
       return;
@@ -208,7 +208,7 @@ public final class Main {
     Thread thread = new Thread(() -> {
       Runnable loud = Logging.quietWhere(StartupWarmup::onWarmupThread);
       try {
-        StartupWarmup.Result r = StartupWarmup.run(config, config.http().warmupMs());
+        StartupWarmup.Result r = StartupWarmup.run(config, config.http().warmupMs(), options);
         log.info("warmed up in {} ms: {} aggregations of {} sources in all ({} failed); ready", r.elapsedMs(),
             r.aggregations(), r.sources(), r.failed());
       } catch (Exception | LinkageError e) {

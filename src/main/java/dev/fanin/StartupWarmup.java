@@ -7,6 +7,7 @@ import dev.fanin.metrics.FaninMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -16,6 +17,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +35,10 @@ import java.util.stream.Stream;
  * fanin, on a Vert.x of its own, serves aggregations of every shape (JSON, NDJSON, SSE, feeds merged,
  * 4 to 1,000 sources) through its real HTTP intake, fetching from a loopback upstream inside the
  * warm-up ({@link WarmupUpstream}). The JIT compiles the same classes the service runs, so its first
- * users do not pay for the interpreter. Nothing of it is seen: its metrics registry, Vert.x (no
- * metrics), data directory and listener are its own and are gone when it ends; it reaches no
- * upstream; the service's readiness waits for it, its liveness does not.
+ * users do not pay for the interpreter. Nothing of it is seen: its metrics registry (which its
+ * Vert.x, built with the service's options, reports into too), data directory and listener are its
+ * own and are gone when it ends; it reaches no upstream; the service's readiness waits for it, its
+ * liveness does not.
  *
  * <p>Runs on the calling thread, which it blocks until done: call it from a thread of its own,
  * never from an event loop.
@@ -61,16 +64,32 @@ public final class StartupWarmup {
    * @param service the service's configuration: its instances and connection pools are copied
    */
   public static Result run(FaninConfig service, long budgetMs) throws Exception {
+    return run(service, budgetMs, new VertxOptions());
+  }
+
+  /**
+   * Warms up with the service's Vert.x options: the same transport (epoll or NIO) and the same kind of
+   * Vert.x metrics, recorded into a registry of the warm-up's own, so that those code paths are
+   * compiled too.
+   */
+  public static Result run(FaninConfig service, long budgetMs, VertxOptions serviceOptions) throws Exception {
     long t0 = System.nanoTime();
     long deadline = t0 + budgetMs * 1_000_000L;
     int instances = service.http().instances() > 0 ? service.http().instances()
         : Runtime.getRuntime().availableProcessors();
     Path dir = Files.createTempDirectory("fanin-warmup");
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, instances)));
+    FaninMetrics metrics = FaninMetrics.withoutJvm(service.metrics().maxOrigins());
+    // the copy constructor would keep only MetricsOptions' own fields, not the Micrometer labels
+    VertxOptions options = new VertxOptions(serviceOptions).setEventLoopPoolSize(Math.max(2, instances))
+        .setMetricsOptions(serviceOptions.getMetricsOptions());
+    VertxBuilder builder = Vertx.builder().with(options);
+    if (options.getMetricsOptions() != null && options.getMetricsOptions().isEnabled()) {
+      builder.withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+    }
+    Vertx vertx = builder.build();
     running = vertx;
     try {
-      Fanin copy = new Fanin(vertx, config(service, instances, dir), FaninMetrics.standalone(),
-          ClusterView.alone());
+      Fanin copy = new Fanin(vertx, config(service, instances, dir), metrics, ClusterView.alone());
       copy.start().await();
       WarmupUpstream upstream = new WarmupUpstream();
       vertx.deployVerticle(upstream).await();
