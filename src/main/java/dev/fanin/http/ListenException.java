@@ -14,7 +14,8 @@ public final class ListenException extends RuntimeException {
 
   /**
    * The operating system's words, e.g. "address already in use": the JDK says "Address already in
-   * use", Netty's native transport "bind(..) failed: Address already in use".
+   * use", Netty's native transport "bind(..) failed: Address already in use" or (Netty 4.2's epoll)
+   * "bind(..) failed with error(-98): Address already in use".
    */
   private static String reason(Throwable cause) {
     Throwable root = cause;
@@ -25,8 +26,9 @@ public final class ListenException extends RuntimeException {
     if (message == null || message.isBlank()) {
       return root.getClass().getSimpleName();
     }
-    int failed = message.lastIndexOf("failed: ");
-    String reason = failed >= 0 ? message.substring(failed + "failed: ".length()) : message;
+    int failed = message.lastIndexOf("failed");
+    int colon = failed >= 0 ? message.indexOf(": ", failed) : -1;
+    String reason = colon >= 0 ? message.substring(colon + 2) : message;
     return reason.strip().toLowerCase(Locale.ROOT);
   }
 }
