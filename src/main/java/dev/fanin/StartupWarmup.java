@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -48,6 +49,8 @@ public final class StartupWarmup {
   public record Result(int aggregations, int failed, long sources, long elapsedMs) {}
 
   private static final int CLIENTS_PER_LOOP = 3;
+  /** How long each step may take beyond the budget before the warm-up gives up (readiness never waits longer). */
+  private static final long GRACE_MS = 30_000;
   /**
    * The copy's connections to its upstream, and a shape's concurrency, at most: every connection is
    * two channels in this process (both ends), which outlive the warm-up in the heap's old generation
@@ -90,16 +93,16 @@ public final class StartupWarmup {
     running = vertx;
     try {
       Fanin copy = new Fanin(vertx, config(service, instances, dir), metrics, ClusterView.alone());
-      copy.start().await();
+      copy.start().await(GRACE_MS, TimeUnit.MILLISECONDS);
       WarmupUpstream upstream = new WarmupUpstream();
-      vertx.deployVerticle(upstream).await();
+      vertx.deployVerticle(upstream).await(GRACE_MS, TimeUnit.MILLISECONDS);
       Load load = new Load(vertx, copy.port(), definitions(upstream.port()), deadline, instances * CLIENTS_PER_LOOP);
-      load.start().await();
-      copy.stop().await();
+      load.start().await(budgetMs + GRACE_MS, TimeUnit.MILLISECONDS);
+      copy.stop().await(GRACE_MS, TimeUnit.MILLISECONDS);
       return new Result(load.sent.get(), load.failed.get(), load.sources.get(),
           (System.nanoTime() - t0) / 1_000_000);
     } finally {
-      vertx.close().await();
+      vertx.close().await(GRACE_MS, TimeUnit.MILLISECONDS);
       running = null;
       delete(dir);
     }
@@ -208,7 +211,7 @@ public final class StartupWarmup {
       }
       Shape shape = order.get(i % order.size());
       client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-              .setURI("/v1/aggregate").putHeader("content-type", "application/json")
+              .setURI("/v1/aggregate").setIdleTimeout(GRACE_MS).putHeader("content-type", "application/json")
               .putHeader("accept", shape.accept()))
           .compose(req -> req.send(shape.body()))
           .compose(res -> res.body().map(b -> res.statusCode()))
