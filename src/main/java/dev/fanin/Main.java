@@ -209,8 +209,8 @@ public final class Main {
       Runnable loud = Logging.quietWhere(StartupWarmup::onWarmupThread);
       try {
         StartupWarmup.Result r = StartupWarmup.run(config, config.http().warmupMs(), options);
-        log.info("warmed up in {} ms: {} aggregations of {} sources in all ({} failed); ready", r.elapsedMs(),
-            r.aggregations(), r.sources(), r.failed());
+        log.info("warmed up in {} ms: {} aggregations of {} sources in all, {} shapes ({} failed); ready",
+            r.elapsedMs(), r.aggregations(), r.sources(), r.shapes(), r.failed());
       } catch (Exception | LinkageError e) {
         log.warn("start-up warm-up failed ({}); ready without it", e.toString());
       } finally {

@@ -26,6 +26,8 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +47,11 @@ import java.util.stream.Stream;
  * never from an event loop.
  */
 public final class StartupWarmup {
-  /** What the warm-up did: aggregations sent (the failed or non-200 among them), sources, wall time. */
-  public record Result(int aggregations, int failed, long sources, long elapsedMs) {}
+  /**
+   * What the warm-up did: aggregations sent (the failed or non-200 among them), their sources, how
+   * many of the shapes answered at least once, and the wall time.
+   */
+  public record Result(int aggregations, int failed, long sources, int shapes, long elapsedMs) {}
 
   private static final int CLIENTS_PER_LOOP = 3;
   /** How long each step may take beyond the budget before the warm-up gives up (readiness never waits longer). */
@@ -99,7 +104,7 @@ public final class StartupWarmup {
       Load load = new Load(vertx, copy.port(), definitions(upstream.port()), deadline, instances * CLIENTS_PER_LOOP);
       load.start().await(budgetMs + GRACE_MS, TimeUnit.MILLISECONDS);
       copy.stop().await(GRACE_MS, TimeUnit.MILLISECONDS);
-      return new Result(load.sent.get(), load.failed.get(), load.sources.get(),
+      return new Result(load.sent.get(), load.failed.get(), load.sources.get(), load.shapesAnswered.size(),
           (System.nanoTime() - t0) / 1_000_000);
     } finally {
       vertx.close().await(GRACE_MS, TimeUnit.MILLISECONDS);
@@ -129,19 +134,19 @@ public final class StartupWarmup {
   }
 
   /** One request the warm-up sends, again and again. */
-  record Shape(Buffer body, String accept, int sources, int weight) {}
+  record Shape(int index, Buffer body, String accept, int sources, int weight) {}
 
   /** The mix: mostly small JSON aggregations (the common case), and every other shape now and then. */
   static List<Shape> definitions(int port) {
     String base = "http://127.0.0.1:" + port;
     List<Shape> shapes = new ArrayList<>();
-    shapes.add(new Shape(body(base, 4, "json", false, false), "application/json", 4, 40));
-    shapes.add(new Shape(body(base, 50, "json", false, false), "application/json", 50, 6));
-    shapes.add(new Shape(body(base, 20, "json", true, false), "application/json", 20, 4));
-    shapes.add(new Shape(body(base, 20, "json", false, false), "application/x-ndjson", 20, 4));
-    shapes.add(new Shape(body(base, 10, "json", false, false), "text/event-stream", 10, 3));
-    shapes.add(new Shape(body(base, 12, "feeds", false, true), "application/json", 12, 3));
-    shapes.add(new Shape(body(base, 1000, "json", false, false), "application/json", 1000, 1));
+    shapes.add(new Shape(0, body(base, 4, "json", false, false), "application/json", 4, 40));
+    shapes.add(new Shape(1, body(base, 50, "json", false, false), "application/json", 50, 6));
+    shapes.add(new Shape(2, body(base, 20, "json", true, false), "application/json", 20, 4));
+    shapes.add(new Shape(3, body(base, 20, "json", false, false), "application/x-ndjson", 20, 4));
+    shapes.add(new Shape(4, body(base, 10, "json", false, false), "text/event-stream", 10, 3));
+    shapes.add(new Shape(5, body(base, 12, "feeds", false, true), "application/json", 12, 3));
+    shapes.add(new Shape(6, body(base, 1000, "json", false, false), "application/json", 1000, 1));
     return shapes;
   }
 
@@ -174,6 +179,7 @@ public final class StartupWarmup {
     final AtomicInteger sent = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicLong sources = new AtomicLong();
+    final Set<Integer> shapesAnswered = ConcurrentHashMap.newKeySet();
     private final AtomicInteger running = new AtomicInteger();
     private final Promise<Void> done = Promise.promise();
 
@@ -188,8 +194,10 @@ public final class StartupWarmup {
           order.add(s);
         }
       }
-      // interleaved, so every stretch of the warm-up sees every shape
+      // interleaved, so every stretch of the warm-up sees every shape; the first client starts with one
+      // of each, so even a short warm-up on a busy machine has compiled every path once
       Collections.shuffle(order, new Random(7));
+      order.addAll(0, shapes);
     }
 
     Future<Void> start() {
@@ -221,6 +229,7 @@ public final class StartupWarmup {
               failed.incrementAndGet();
             } else {
               sources.addAndGet(shape.sources());
+              shapesAnswered.add(shape.index());
             }
             next(i + 1);
           });

@@ -23,9 +23,9 @@ class StartupWarmupTest {
     FaninConfig service = ConfigLoader.fromJson(new JsonObject());
     StartupWarmup.Result r = StartupWarmup.run(service, 3_000);
     assertEquals(0, r.failed(), r.toString());
-    // each of the seven shapes is in the first 100 requests of the interleaved order, most more than once
-    assertTrue(r.aggregations() >= 100, r.toString());
-    assertTrue(r.sources() > r.aggregations() * 4L, r.toString());
+    // every shape answered at least once, however busy the machine (the first client starts with one of each)
+    assertEquals(StartupWarmup.definitions(1).size(), r.shapes(), r.toString());
+    assertTrue(r.aggregations() >= r.shapes() && r.sources() >= 1000 + 50 + 20 + 20 + 12 + 10 + 4, r.toString());
     assertTrue(r.elapsedMs() >= 3_000 && r.elapsedMs() < 20_000, r.toString());
     assertEquals(before, warmupDirs(), "the warm-up's data directory is deleted");
     assertFalse(StartupWarmup.onWarmupThread());

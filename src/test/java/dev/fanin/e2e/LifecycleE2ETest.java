@@ -149,7 +149,7 @@ class LifecycleE2ETest {
       }
       assertEquals(200, status(fanin, "/health/ready"), fanin.output());
       String out = fanin.output();
-      assertTrue(out.contains("warmed up in") && out.contains("(0 failed); ready"), out);
+      assertTrue(out.contains("warmed up in") && out.contains("7 shapes (0 failed); ready"), out);
       // hundreds of warm-up aggregations, none of them in the service's log or metrics
       for (String raw : out.split("\n")) {
         assertTrue(!"aggregation".equals(new JsonObject(raw).getString("formattedMessage")), raw);
