@@ -14,10 +14,13 @@ FROM ${BUILD_IMAGE} AS build
 WORKDIR /build
 
 # Dependencies first, in their own layer: it is rebuilt only when pom.xml changes.
-# go-offline does not see every plugin dependency, so the package step below stays online
-# and fetches whatever is left (a few small artifacts).
+# resolve and resolve-plugins do not see every plugin dependency, so the package step below stays
+# online and fetches whatever is left (a few small artifacts). Not go-offline: it also resolves
+# optional dependencies of dependencies, and Netty's native epoll jar names one whose classifier
+# is a build-time property of Netty's own build (${os.detected.name}-...), which cannot resolve.
 COPY pom.xml ./
-RUN mvn -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
+RUN mvn -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:resolve \
+      org.apache.maven.plugins:maven-dependency-plugin:3.8.1:resolve-plugins
 
 # Tests are not run (nor copied: see .dockerignore); CI runs them.
 COPY src/main ./src/main
