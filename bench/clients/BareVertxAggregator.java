@@ -35,8 +35,7 @@ public class BareVertxAggregator extends VerticleBase {
 
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
-        // the same transport as fanin: Netty's native epoll when it loads (fanin's jar carries it)
-        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+        Vertx vertx = Vertx.vertx();
         vertx.deployVerticle(() -> new BareVertxAggregator(port), new DeploymentOptions().setInstances(2)).await();
         System.out.println("bare Vert.x aggregator on 127.0.0.1:" + port);
     }

@@ -114,7 +114,7 @@ public final class Main {
     FaninMetrics metrics = new FaninMetrics(registry, config.metrics().maxOrigins());
     // Vert.x's HTTP client meters are left out: fanin_upstream_latency_seconds says the same per origin and
     // outcome, and recording both cost about 3 % of the CPU of a 4-source aggregation (docs/performance.md)
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_TYPE, Label.POOL_NAME)));
