@@ -16,8 +16,8 @@ WORKDIR /build
 # Dependencies first, in their own layer: it is rebuilt only when pom.xml changes.
 # resolve and resolve-plugins do not see every plugin dependency, so the package step below stays
 # online and fetches whatever is left (a few small artifacts). Not go-offline: it also resolves
-# optional dependencies of dependencies, and Netty's native epoll jar names one whose classifier
-# is a build-time property of Netty's own build (${os.detected.name}-...), which cannot resolve.
+# optional dependencies of dependencies, which fails on some (Netty's native epoll jar, tried for
+# issue 20, names one whose classifier is a property of Netty's own build: ${os.detected.name}-...).
 COPY pom.xml ./
 RUN mvn -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:resolve \
       org.apache.maven.plugins:maven-dependency-plugin:3.8.1:resolve-plugins
