@@ -155,6 +155,11 @@ public final class Fanin {
 
   /** Number of intake verticles: http.instances, or one per core when 0. */
   public int instances() {
+    return instances(config);
+  }
+
+  /** Number of intake verticles a configuration asks for: http.instances, or one per core when 0. */
+  static int instances(FaninConfig config) {
     int configured = config.http().instances();
     return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }

@@ -76,15 +76,14 @@ public final class StartupWarmup {
   }
 
   /**
-   * Warms up with the service's Vert.x options: the same transport (epoll or NIO) and the same kind of
+   * Warms up with the service's Vert.x options: the same transport and the same kind of
    * Vert.x metrics, recorded into a registry of the warm-up's own, so that those code paths are
    * compiled too.
    */
   public static Result run(FaninConfig service, long budgetMs, VertxOptions serviceOptions) throws Exception {
     long t0 = System.nanoTime();
     long deadline = t0 + budgetMs * 1_000_000L;
-    int instances = service.http().instances() > 0 ? service.http().instances()
-        : Runtime.getRuntime().availableProcessors();
+    int instances = Fanin.instances(service);
     Path dir = Files.createTempDirectory("fanin-warmup");
     FaninMetrics metrics = FaninMetrics.withoutJvm(service.metrics().maxOrigins());
     // the copy constructor would keep only MetricsOptions' own fields, not the Micrometer labels
