@@ -57,21 +57,17 @@ public final class Hedges {
       return null;
     }
     FaninConfig.OriginRule rule = FaninConfig.OriginRule.first(rules, url.getHost().toLowerCase(Locale.ROOT),
-        port(url));
+        Origins.port(url));
     return rule == null ? null : rule.hedge();
   }
 
   Origin origin(URI url) {
-    String key = url.getScheme() + "://" + url.getHost().toLowerCase(Locale.ROOT) + ":" + port(url);
+    String key = url.getScheme() + "://" + url.getHost().toLowerCase(Locale.ROOT) + ":" + Origins.port(url);
     return origins.get(key, k -> new Origin());
   }
 
   double budgetShare() {
     return config.get().hedgeBudgetPercent() / 100.0;
-  }
-
-  private static int port(URI url) {
-    return url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
   }
 
   /** One origin's latencies and hedge credits; shared by every event loop, so synchronized. */

@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.RequestOptions;
-import java.net.URI;
 import io.vertx.core.net.SocketAddress;
 import dev.fanin.policy.LoopMark;
 import dev.fanin.tracing.TraceSpan;
@@ -34,20 +33,6 @@ public final class HttpFetcher implements Fetcher {
   private final UpstreamSlots upstreamSlots;
   private final IntSupplier maxUpstream;
   private final LoopMark mark;
-  /**
-   * Where a request goes, from the URL the definition parser already parsed and checked: the same as
-   * {@code setAbsoluteURI(url.toString())}, without printing the URL and parsing it again as a
-   * {@code java.net.URL} for every attempt (2 % of a small aggregation's CPU).
-   */
-  static RequestOptions target(URI url) {
-    boolean ssl = "https".equalsIgnoreCase(url.getScheme());
-    String path = url.getRawPath();
-    String query = url.getRawQuery();
-    String target = path == null || path.isEmpty() ? "/" : path;
-    return new RequestOptions().setHost(url.getHost()).setPort(url.getPort() != -1 ? url.getPort() : ssl ? 443 : 80)
-        .setSsl(ssl).setURI(query == null ? target : target + "?" + query);
-  }
-
   /** Connections some request already used: the next request on one of them did not connect. */
   private final Map<HttpConnection, Boolean> used = new WeakHashMap<>();
 
@@ -78,10 +63,6 @@ public final class HttpFetcher implements Fetcher {
     }
     context.attemptStarted();
     return new Attempt(request).start().andThen(ar -> upstreamSlots.exit());
-  }
-
-  private static int port(java.net.URI url) {
-    return url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
   }
 
   /** Whether a request before this one used the connection (it came from the pool, not a connect). */
@@ -136,7 +117,7 @@ public final class HttpFetcher implements Fetcher {
           .attribute("http.request.method", request.method().name())
           .attribute("fanin.origin", request.origin())
           .attribute("server.address", request.url().getHost())
-          .attribute("server.port", port(request.url()))
+          .attribute("server.port", Origins.port(request.url()))
           .attribute("fanin.attempt", context.attemptNumber())
           .attribute("fanin.cache", context.cacheSpec() == null ? "off" : conditional)
           .attribute("fanin.breaker.state", context.breakerState());
@@ -152,7 +133,7 @@ public final class HttpFetcher implements Fetcher {
       if (done) {
         return promise.future();
       }
-      RequestOptions options = target(request.url())
+      RequestOptions options = RequestTarget.of(request.url())
           .setMethod(request.method())
           .setHeaders(request.headers())
           .setConnectTimeout(Math.min(connectTimeoutMs, timeout))

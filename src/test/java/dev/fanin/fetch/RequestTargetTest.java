@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A request's target from the parsed URL is exactly what Vert.x makes of the URL's text. */
-class HttpFetcherTargetTest {
+class RequestTargetTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "http://example.com", "http://example.com/", "https://example.com/a/b?x=1&y=%20z",
@@ -17,7 +17,7 @@ class HttpFetcherTargetTest {
       "http://example.com/a#fragment", "http://Example.COM/Case?A=B"})
   void theSameAsVertxParsingTheUrlText(String url) {
     RequestOptions expected = new RequestOptions().setAbsoluteURI(URI.create(url).toString());
-    RequestOptions actual = HttpFetcher.target(URI.create(url));
+    RequestOptions actual = RequestTarget.of(URI.create(url));
     assertEquals(expected.getHost(), actual.getHost(), "host");
     assertEquals(expected.getPort(), actual.getPort(), "port");
     assertEquals(expected.isSsl(), actual.isSsl(), "ssl");
